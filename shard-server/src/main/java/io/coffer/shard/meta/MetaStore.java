@@ -274,6 +274,24 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Commits many versions unconditionally in one transaction (bulk import: rebalancing, replica
+     * repair, tests). Each behaves like {@code putVersion(v, NONE, false)}.
+     */
+    public Freed<Integer> putVersions(List<ObjectVersion> versions) {
+        List<byte[]> keys = new ArrayList<>(versions.size());
+        for (ObjectVersion v : versions) {
+            keys.add(OrderedKeys.keyBytes(v.key()));
+        }
+        return env.write(txn -> {
+            Set<SectorId> candidates = new LinkedHashSet<>();
+            for (int i = 0; i < versions.size(); i++) {
+                writeVersion(txn, versions.get(i), keys.get(i), PutCondition.NONE, false, candidates);
+            }
+            return new Freed<>(versions.size(), freeUnreferenced(txn, candidates));
+        });
+    }
+
     /** The newest version of a key (maybe a delete marker), or the one with {@code versionId}. */
     public Optional<ObjectVersion> getVersion(String bucket, String key, String versionId) {
         byte[] k = OrderedKeys.keyBytes(key);
