@@ -10,6 +10,7 @@ import io.coffer.shard.wire.WireCodec;
 import io.coffer.shard.wire.WireFormat;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -186,6 +188,11 @@ public final class ShardHttpServer implements AutoCloseable {
 
     /** Maps a failure to its wire error; once headers are out the connection is cut instead. */
     private Mono<Void> fail(HttpServerResponse res, Throwable e) {
+        if (e instanceof AbortedException || e instanceof IOException) {
+            // the peer went away mid-request (a client aborting a body, a gateway crashing): nothing to answer
+            LOG.debug("shard request aborted by peer: {}", e.toString());
+            return Mono.empty();
+        }
         ShardException se;
         if (e instanceof ShardException s) {
             se = s;
