@@ -1,0 +1,20 @@
+package io.coffer.shard.server;
+
+import io.coffer.shard.api.SectorId;
+import io.netty.channel.FileRegion;
+import reactor.core.publisher.Mono;
+
+/**
+ * The zero-copy read path: an engine that keeps sectors in files hands the server a
+ * {@link FileRegion} over the requested bytes, which Netty writes to the socket with
+ * {@code FileChannel.transferTo} (sendfile) without copying them through the heap. The server owns
+ * the region once emitted (Netty releases it after writing).
+ */
+@FunctionalInterface
+public interface SectorRegionSource {
+    /**
+     * A region over {@code length} bytes at {@code offset} inside the sector (already validated against
+     * the sector's length), failing with NO_SUCH_SECTOR if it vanished meanwhile.
+     */
+    Mono<FileRegion> region(SectorId id, long offset, long length);
+}
