@@ -1,0 +1,45 @@
+package io.coffer.gateway.s3;
+
+import io.coffer.gateway.s3.bucket.BucketHandler;
+import io.coffer.gateway.s3.list.BucketListHandler;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends each routed, authenticated request to its operation family's handler: one plain switch,
+ * like Garage's {@code api_server.rs}. Anything without a handler answers NotImplemented.
+ */
+@Singleton
+public final class S3Dispatcher {
+    private final BucketHandler buckets;
+    private final BucketListHandler listing;
+    // objects branch: add your handler fields here (and constructor parameters below)
+
+    public S3Dispatcher(BucketHandler buckets, BucketListHandler listing) {
+        this.buckets = buckets;
+        this.listing = listing;
+    }
+
+    public Mono<S3Response> dispatch(S3Request req) {
+        return switch (req.operation()) {
+            case LIST_BUCKETS, CREATE_BUCKET, HEAD_BUCKET, DELETE_BUCKET, GET_BUCKET_LOCATION,
+                 GET_BUCKET_VERSIONING, PUT_BUCKET_VERSIONING, GET_BUCKET_ACL, PUT_BUCKET_ACL -> buckets.handle(req);
+            case LIST_OBJECTS, LIST_OBJECTS_V2, LIST_OBJECT_VERSIONS -> listing.handle(req);
+
+            // ---- objects branch: replace notImplemented with your handlers ----
+            case PUT_OBJECT, COPY_OBJECT, GET_OBJECT, HEAD_OBJECT, DELETE_OBJECT, DELETE_OBJECTS,
+                 GET_OBJECT_ATTRIBUTES, GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING,
+                 GET_OBJECT_ACL, PUT_OBJECT_ACL -> notImplemented(req);
+            case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
+                 ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> notImplemented(req);
+            // ---- end objects branch ----
+
+            default -> notImplemented(req);
+        };
+    }
+
+    private static Mono<S3Response> notImplemented(S3Request req) {
+        return Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, req.resource(),
+                req.operation().tag() + " is not implemented by Coffer"));
+    }
+}
