@@ -1,0 +1,230 @@
+package io.coffer.crypto.key;
+
+import io.coffer.crypto.IntegrityException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+
+/**
+ * The master keys that wrap data keys. Each master key has a key id derived from the key itself (a short
+ * fingerprint, so the id never needs to be configured and two different keys never share an id). The
+ * last key given is current: {@link #wrap} uses it; {@link #unwrap} accepts any key in the ring, so after
+ * adding a new key, {@code rotate} can {@link #rewrap} every data key without touching object data and the
+ * old key can then be removed.
+ *
+ * <p>Per key id the key-encryption key is KEK = HKDF-SHA256(master, salt = none, info = "coffer-kek-v1" ||
+ * keyId), 32 bytes; wrapping is AES-KW (RFC 3394). Thread-safe and immutable.
+ *
+ * <p>Text form (file or environment variable): one base64 256-bit key per line (or separated by commas);
+ * lines starting with '#' are comments; the last key is current.
+ */
+public final class MasterKeyring {
+    public static final int KEY_LENGTH = 32;
+    private static final byte[] KEK_INFO = "coffer-kek-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_ID_DOMAIN = "coffer-master-key-id-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** key id -> KEK; insertion order = ring order, last = current. */
+    private final Map<String, byte[]> keks;
+    private final String currentKeyId;
+
+    private MasterKeyring(List<byte[]> masterKeys) {
+        if (masterKeys.isEmpty()) {
+            throw new IllegalArgumentException("no master key");
+        }
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        String last = null;
+        for (byte[] k : masterKeys) {
+            if (k.length != KEY_LENGTH) {
+                throw new IllegalArgumentException("master key must be 256 bits (32 bytes), got "
+                        + k.length + " bytes");
+            }
+            String id = keyIdOf(k);
+            m.put(id, deriveKek(k, id));
+            last = id;
+        }
+        this.keks = Collections.unmodifiableMap(m);
+        this.currentKeyId = last;
+    }
+
+    /** A ring of the given raw 32-byte keys; the last is current. */
+    public static MasterKeyring of(List<byte[]> masterKeys) {
+        return new MasterKeyring(masterKeys);
+    }
+
+    /**
+     * Parses base64 keys separated by commas, whitespace or newlines (e.g. the {@code COFFER_MASTER_KEY}
+     * environment variable); the last is current.
+     *
+     * @throws IllegalArgumentException on bad base64 or a key that is not 32 bytes (message has no key bytes)
+     */
+    public static MasterKeyring fromBase64(String keys) {
+        if (keys == null) {
+            throw new IllegalArgumentException("no master key");
+        }
+        List<byte[]> list = new ArrayList<>();
+        for (String line : keys.split("\\R")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            for (String part : t.split("[,\\s]+")) {
+                if (!part.isEmpty()) {
+                    try {
+                        list.add(Base64.getDecoder().decode(part));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("master key is not valid base64");
+                    }
+                }
+            }
+        }
+        try {
+            return new MasterKeyring(list);
+        } finally {
+            list.forEach(k -> Arrays.fill(k, (byte) 0));
+        }
+    }
+
+    /** Loads the ring from {@code file}. */
+    public static MasterKeyring load(Path file) throws IOException {
+        return fromBase64(Files.readString(file, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Loads the ring from {@code file}, first creating it with one random 256-bit key and owner-only
+     * permissions (rw-------) if it does not exist. Losing this file loses every object encrypted under it.
+     */
+    public static MasterKeyring loadOrCreate(Path file) throws IOException {
+        OwnerOnlyFile.createIfAbsent(file, fileText(List.of(newKeyBase64())));
+        return load(file);
+    }
+
+    /**
+     * Appends a fresh random key to {@code file}, making it current for new writes; existing keys stay so
+     * old data keys still unwrap until {@code rotate} has re-wrapped them.
+     *
+     * @return the ring as now stored
+     */
+    public static MasterKeyring addNewKey(Path file) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.US_ASCII));
+        lines.add(newKeyBase64());
+        OwnerOnlyFile.replace(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.US_ASCII));
+        return load(file);
+    }
+
+    /** A fresh random 256-bit key in base64, e.g. for {@code COFFER_MASTER_KEY}. */
+    public static String newKeyBase64() {
+        byte[] k = new byte[KEY_LENGTH];
+        RANDOM.nextBytes(k);
+        try {
+            return Base64.getEncoder().encodeToString(k);
+        } finally {
+            Arrays.fill(k, (byte) 0);
+        }
+    }
+
+    /** The id of a raw master key: "mk-" + 16 hex digits of SHA-256(domain || key). */
+    public static String keyIdOf(byte[] masterKey) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(KEY_ID_DOMAIN);
+            byte[] h = d.digest(masterKey);
+            return "mk-" + HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String currentKeyId() {
+        return currentKeyId;
+    }
+
+    /** Every key id in the ring, oldest first. */
+    public List<String> keyIds() {
+        return List.copyOf(keks.keySet());
+    }
+
+    public boolean hasKey(String keyId) {
+        return keks.containsKey(keyId);
+    }
+
+    /** Wraps {@code key} under the current master key. */
+    public WrappedKey wrap(DataKey key) {
+        byte[] raw = key.bytes();
+        try {
+            return new WrappedKey(currentKeyId, AesKeyWrap.wrap(keks.get(currentKeyId), raw));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** @throws IntegrityException WRONG_KEY if the key id is not in the ring or the bytes do not unwrap */
+    public DataKey unwrap(WrappedKey wrapped) {
+        byte[] kek = keks.get(wrapped.keyId());
+        if (kek == null) {
+            throw new IntegrityException(IntegrityException.Kind.WRONG_KEY,
+                    "master key " + wrapped.keyId() + " is not in the keyring");
+        }
+        byte[] raw = null;
+        try {
+            raw = AesKeyWrap.unwrap(kek, wrapped.wrapped());
+            if (raw.length != DataKey.LENGTH) {
+                throw new IntegrityException(IntegrityException.Kind.WRONG_KEY, "unwrapped key has wrong length");
+            }
+            return DataKey.of(raw);
+        } catch (InvalidCipherTextException e) {
+            throw new IntegrityException(IntegrityException.Kind.WRONG_KEY,
+                    "data key does not unwrap under master key " + wrapped.keyId());
+        } finally {
+            if (raw != null) {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Re-wraps a data key under the current master key (for {@code rotate}); returns {@code old} itself if it
+     * is already under the current key. Object data is untouched: the data key does not change.
+     */
+    public WrappedKey rewrap(WrappedKey old) {
+        if (old.keyId().equals(currentKeyId)) {
+            return old;
+        }
+        DataKey k = unwrap(old);
+        try {
+            return wrap(k);
+        } finally {
+            k.destroy();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MasterKeyring" + keks.keySet() + " current=" + currentKeyId;
+    }
+
+    private static byte[] deriveKek(byte[] master, String keyId) {
+        byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+        byte[] info = Arrays.copyOf(KEK_INFO, KEK_INFO.length + id.length);
+        System.arraycopy(id, 0, info, KEK_INFO.length, id.length);
+        return Hkdf.sha256(master, null, info, 32);
+    }
+
+    private static byte[] fileText(List<String> keys) {
+        return ("# Coffer master keys (base64, 256-bit); the last is current. LOSING THIS FILE LOSES ALL DATA.\n"
+                + String.join("\n", keys) + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+}

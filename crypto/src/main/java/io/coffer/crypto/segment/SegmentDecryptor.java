@@ -1,0 +1,166 @@
+package io.coffer.crypto.segment;
+
+import io.coffer.crypto.IntegrityException;
+import io.coffer.crypto.key.DataKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Streams stored segments of one part back to plaintext, verifying every tag before emitting a byte of its
+ * segment, and emits exactly the plaintext bytes of a {@link CiphertextRange}.
+ *
+ * <p>Errors: a tag that does not verify fails the stream with {@link IntegrityException.Kind#TAMPERED_SEGMENT};
+ * input that ends before the range's last segment fails it with {@link IntegrityException.Kind#TRUNCATED}.
+ * Bytes after the range are released and ignored. At most one stored segment is buffered; every input
+ * buffer is released; emitted buffers belong to the subscriber.
+ */
+public final class SegmentDecryptor {
+    private final SegmentLayout layout;
+    private final ByteBufAllocator allocator;
+
+    public SegmentDecryptor(SegmentLayout layout, ByteBufAllocator allocator) {
+        this.layout = layout;
+        this.allocator = allocator;
+    }
+
+    public SegmentDecryptor(SegmentLayout layout) {
+        this(layout, ByteBufAllocator.DEFAULT);
+    }
+
+    public SegmentLayout layout() {
+        return layout;
+    }
+
+    /**
+     * @param ciphertext             stored bytes starting at {@code range.ciphertextOffset()}
+     * @param plaintextLengthOfPart  the part's plaintext size from the verified manifest; it says which
+     *                               segment is final
+     * @param range                  from {@code layout().forPlaintextRange(..)} or {@code layout().whole(..)}
+     */
+    public Flux<ByteBuf> decrypt(Publisher<ByteBuf> ciphertext, DataKey key, byte[] contentId, int partNumber,
+                                 long plaintextLengthOfPart, CiphertextRange range) {
+        SegmentCipher cipher = new SegmentCipher(key, contentId, partNumber);
+        return decrypt(ciphertext, cipher, plaintextLengthOfPart, range);
+    }
+
+    /** As {@link #decrypt(Publisher, DataKey, byte[], int, long, CiphertextRange)} with a prepared cipher. */
+    public Flux<ByteBuf> decrypt(Publisher<ByteBuf> ciphertext, SegmentCipher cipher, long plaintextLengthOfPart,
+                                 CiphertextRange range) {
+        long count = layout.segmentCountLong(plaintextLengthOfPart);
+        if (range.lastSegment() >= count
+                || range.ciphertextOffset() != layout.ciphertextOffset(range.firstSegment())) {
+            return Flux.error(new IllegalArgumentException("range does not fit a part of "
+                    + plaintextLengthOfPart + " bytes"));
+        }
+        return Flux.defer(() -> {
+            Opener o = new Opener(cipher, plaintextLengthOfPart, range);
+            return Flux.from(ciphertext)
+                    .concatMapIterable(o::accept, 1)
+                    .concatWith(Mono.fromRunnable(o::finish))
+                    .doFinally(sig -> o.close());
+        }).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+    }
+
+    /** Per-subscription state; the lock orders a cancel (close) against a concurrent accept. */
+    private final class Opener {
+        private final SegmentCipher cipher;
+        private final long partLength;
+        private final long lastSegmentOfPart;
+        private final long lastSegment;
+        private final OwnedQueue out = new OwnedQueue(this);
+        private ByteBuf pending;
+        private long index;
+        private int skip;
+        private long keep;
+        private boolean closed;
+
+        Opener(SegmentCipher cipher, long partLength, CiphertextRange range) {
+            this.cipher = cipher;
+            this.partLength = partLength;
+            this.lastSegmentOfPart = layout.segmentCountLong(partLength) - 1;
+            this.lastSegment = range.lastSegment();
+            this.index = range.firstSegment();
+            this.skip = range.skipBytes();
+            this.keep = range.plaintextLength();
+        }
+
+        synchronized Iterable<ByteBuf> accept(ByteBuf in) {
+            try {
+                if (closed) {
+                    return out;
+                }
+                while (in.isReadable() && index <= lastSegment) {
+                    int stored = storedLength(index);
+                    int held = pending == null ? 0 : pending.readableBytes();
+                    if (held == 0 && in.readableBytes() >= stored && in.nioBufferCount() == 1) {
+                        // the whole segment is inside the input: decrypt in place, no copy
+                        open(in.slice(in.readerIndex(), stored));
+                        in.skipBytes(stored);
+                        continue;
+                    }
+                    if (pending == null) {
+                        pending = allocator.buffer(layout.storedSegmentSize(), layout.storedSegmentSize());
+                    }
+                    pending.writeBytes(in, Math.min(stored - held, in.readableBytes()));
+                    if (pending.readableBytes() == stored) {
+                        open(pending);
+                        pending.clear();
+                    }
+                }
+                return out;
+            } catch (RuntimeException e) {
+                out.releaseAll();
+                throw e;
+            } finally {
+                in.release();
+            }
+        }
+
+        synchronized void finish() {
+            if (!closed && index <= lastSegment) {
+                throw new IntegrityException(IntegrityException.Kind.TRUNCATED, "stored part ended in segment "
+                        + index + " of " + (lastSegment + 1) + " (part " + cipher.partNumber() + ")");
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+            out.releaseAll();
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+        }
+
+        private int storedLength(long i) {
+            return layout.plaintextSegmentLength(partLength, i) + SegmentLayout.TAG_LENGTH;
+        }
+
+        private void open(ByteBuf stored) {
+            int n = stored.readableBytes() - SegmentLayout.TAG_LENGTH;
+            ByteBuf plain = allocator.buffer(Math.max(n, 0));
+            try {
+                int w = cipher.decryptSegment(index, index == lastSegmentOfPart,
+                        stored.nioBuffer(stored.readerIndex(), stored.readableBytes()), plain.nioBuffer(0, n));
+                int start = skip;
+                int end = (int) Math.min(w, start + keep);
+                skip = 0;
+                keep -= end - start;
+                index++;
+                if (end > start) {
+                    plain.writerIndex(end).readerIndex(start);
+                    out.add(plain);
+                } else {
+                    plain.release();
+                }
+            } catch (RuntimeException e) {
+                plain.release();
+                throw e;
+            }
+        }
+    }
+}
