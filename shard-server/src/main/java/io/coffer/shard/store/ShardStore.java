@@ -1,0 +1,538 @@
+package io.coffer.shard.store;
+
+import io.coffer.shard.api.BucketInfo;
+import io.coffer.shard.api.ControlStore;
+import io.coffer.shard.api.ListPage;
+import io.coffer.shard.api.ListRequest;
+import io.coffer.shard.api.MultipartUpload;
+import io.coffer.shard.api.ObjectVersion;
+import io.coffer.shard.api.PutCondition;
+import io.coffer.shard.api.SectorId;
+import io.coffer.shard.api.SectorInfo;
+import io.coffer.shard.api.Shard;
+import io.coffer.shard.api.ShardException;
+import io.coffer.shard.api.ShardException.Code;
+import io.coffer.shard.api.ShardStats;
+import io.coffer.shard.api.UploadPart;
+import io.coffer.shard.api.VolumeInfo;
+import io.coffer.shard.index.SectorLocationIndex;
+import io.coffer.shard.meta.Freed;
+import io.coffer.shard.meta.MetaStore;
+import io.coffer.shard.meta.SectorRecord;
+import io.coffer.shard.meta.SectorState;
+import io.coffer.shard.meta.VolumeRecord;
+import io.coffer.shard.volume.Extent;
+import io.coffer.shard.volume.GroupCommitter;
+import io.coffer.shard.volume.SectorReader;
+import io.coffer.shard.volume.SectorWriter;
+import io.coffer.shard.volume.Volume;
+import io.coffer.shard.volume.VolumeSet;
+import io.coffer.shard.volume.WrittenSector;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.FileRegion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.lmdbjava.LmdbException;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The shard storage engine: LMDB metadata ({@link MetaStore}) plus sector bytes in volume files
+ * ({@link VolumeSet}), behind the {@link Shard} API, and the embedded {@link ControlStore}.
+ *
+ * <p>Every blocking step (LMDB transaction, file I/O, fsync, Chronicle Map) runs on the store's own
+ * bounded scheduler; each LMDB transaction opens, runs and commits inside one callable.
+ *
+ * <p>Write path of a sector: allocate an extent (in memory) → stream the body into it → make the
+ * volume durable → commit the temporary sector record → make the metadata durable → acknowledge.
+ * Sector bytes are therefore durable before the transaction that records them commits. The
+ * extent is not recorded before the bytes are durable, because the allocator is rebuilt from the
+ * sector records at open: a crash mid-write leaves no record and so no leaked space.
+ *
+ * <p>Freeing: operations that drop references delete unreferenced sector records in the same
+ * transaction, and the extents go back to the allocator only after that transaction is durable, so
+ * a crash can never resurrect a record whose bytes were overwritten by a newer sector.
+ */
+public final class ShardStore implements Shard, ControlStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardStore.class);
+    static final String RECLAIM_JOB = "reclaim-temporary-sectors";
+    private static final int RECLAIM_BATCH = 1_000;
+
+    private final ShardConfig config;
+    private final Scheduler scheduler;
+    private final MetaStore meta;
+    private final VolumeSet volumes;
+    private final SectorLocationIndex index;
+    private final SectorWriter writer;
+    private final SectorReader reader;
+    private final GroupCommitter committer;
+    /** One instance, so the group committer runs it once per batch (it dedupes by identity). */
+    private final Runnable metaSync;
+    private final Set<SectorId> writing = ConcurrentHashMap.newKeySet();
+    private final Disposable reclaimer;
+    private volatile boolean closed;
+
+    private ShardStore(ShardConfig config, Scheduler scheduler, MetaStore meta, VolumeSet volumes,
+                       SectorLocationIndex index) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.meta = meta;
+        this.volumes = volumes;
+        this.index = index;
+        this.metaSync = meta::sync;
+        this.writer = new SectorWriter(volumes, scheduler);
+        this.reader = new SectorReader(volumes, scheduler);
+        this.committer = new GroupCommitter(volumes, config.fsyncPolicy(), scheduler);
+        this.reclaimer = config.reclaimInterval().isZero() ? null
+                : Flux.interval(config.reclaimInterval(), config.reclaimInterval(), scheduler)
+                .onBackpressureDrop()
+                .concatMap(t -> reclaimExpiredTemporarySectors(Instant.now())
+                        .onErrorResume(e -> {
+                            LOG.warn("temporary sector reclaim failed; retrying next interval", e);
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    /**
+     * Opens (or creates) the shard under {@code dataDir}: LMDB in {@code meta/}, volumes in
+     * {@code volumes/}, the sector-location index in {@code index/}. Rebuilds the allocator from
+     * the sector records, and the index from LMDB when it was not closed cleanly.
+     */
+    public static ShardStore open(Path dataDir, ShardConfig config) {
+        Scheduler scheduler = Schedulers.newBoundedElastic(config.schedulerThreads(), config.schedulerQueue(),
+                "coffer-store");
+        MetaStore meta = null;
+        VolumeSet volumes = null;
+        try {
+            meta = MetaStore.open(dataDir.resolve("meta"), config.initialMapSize(), config.maxMapSize());
+            volumes = VolumeSet.open(dataDir, config.volumes());
+            List<SectorRecord> sectors = new ArrayList<>();
+            meta.forEachSector(sectors::add);
+            List<Extent> used = new ArrayList<>(sectors.size());
+            for (SectorRecord s : sectors) {
+                used.add(extentOf(s));
+            }
+            volumes.rebuildAllocation(used);
+            SectorLocationIndex index = SectorLocationIndex.open(dataDir.resolve("index"), sectors.size(),
+                    () -> sectors.stream()
+                            .map(s -> (Map.Entry<SectorId, Extent>) new AbstractMap.SimpleImmutableEntry<>(s.id(), extentOf(s)))
+                            .iterator());
+            ShardStore store = new ShardStore(config, scheduler, meta, volumes, index);
+            store.recordVolumes();
+            LOG.info("shard {} opened: {} sectors, index {}", meta.shardInfo().shardId(), sectors.size(),
+                    index.rebuiltAtOpen() ? "rebuilt" : "clean");
+            return store;
+        } catch (RuntimeException e) {
+            if (volumes != null) {
+                volumes.close();
+            }
+            if (meta != null) {
+                meta.close();
+            }
+            scheduler.dispose();
+            throw e;
+        }
+    }
+
+    @Override
+    public String id() {
+        return meta.shardInfo().shardId().toString();
+    }
+
+    public ShardConfig config() {
+        return config;
+    }
+
+    /** The store's bounded scheduler, for callers that must run blocking work next to the store. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Runs a blocking callable on the store's scheduler (an empty Mono if it returns null). */
+    public <T> Mono<T> onScheduler(Callable<T> work) {
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.error(new ShardException(Code.UNAVAILABLE, "shard store is closed"));
+            }
+            return Mono.fromCallable(work).subscribeOn(scheduler);
+        }).onErrorMap(ShardStore::toShardException);
+    }
+
+    /** The metadata store (tests, tools and benchmarks). */
+    public MetaStore meta() {
+        return meta;
+    }
+
+    public GroupCommitter committer() {
+        return committer;
+    }
+
+    public SectorLocationIndex index() {
+        return index;
+    }
+
+    public VolumeSet volumes() {
+        return volumes;
+    }
+
+    // ---------------------------------------------------------------- buckets
+
+    @Override
+    public Mono<BucketInfo> createBucket(BucketInfo bucket) {
+        return durable(() -> meta.createBucket(bucket));
+    }
+
+    @Override
+    public Mono<Optional<BucketInfo>> getBucket(String name) {
+        return onScheduler(() -> meta.getBucket(name));
+    }
+
+    @Override
+    public Mono<BucketInfo> updateBucket(BucketInfo bucket) {
+        return durable(() -> meta.updateBucket(bucket));
+    }
+
+    @Override
+    public Mono<Void> deleteBucket(String name) {
+        return durable(() -> {
+            meta.deleteBucket(name);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    @Override
+    public Flux<BucketInfo> listBuckets() {
+        return onScheduler(meta::listBuckets).flatMapIterable(l -> l);
+    }
+
+    @Override
+    public Mono<Long> nextGeneration(String bucket, long atLeast) {
+        return durable(() -> meta.nextGeneration(bucket, atLeast));
+    }
+
+    // ---------------------------------------------------------------- sectors
+
+    @Override
+    public Mono<SectorInfo> putSector(SectorId id, long length, Publisher<ByteBuf> body) {
+        return Mono.defer(() -> {
+            if (closed) {
+                drain(body);
+                return Mono.error(new ShardException(Code.UNAVAILABLE, "shard store is closed"));
+            }
+            if (id == null || length < 0) {
+                drain(body);
+                return Mono.error(new ShardException(Code.INVALID_ARGUMENT, "sector id and length >= 0 required"));
+            }
+            if (!writing.add(id)) {
+                drain(body);
+                return Mono.error(new ShardException(Code.INVALID_ARGUMENT, "sector " + id + " is being written"));
+            }
+            return onScheduler(() -> meta.sector(id))
+                    .flatMap(existing -> {
+                        if (existing.isPresent()) {
+                            // a retried put of a sector that is already here: same id means same bytes
+                            drain(body);
+                            if (existing.get().length() != length) {
+                                return Mono.error(new ShardException(Code.INVALID_ARGUMENT, "sector " + id
+                                        + " exists with " + existing.get().length() + " bytes, not " + length));
+                            }
+                            return Mono.just(existing.get().info());
+                        }
+                        return writer.allocateAndWrite(length, body).flatMap(w -> recordSector(id, w));
+                    })
+                    .doFinally(s -> writing.remove(id));
+        }).onErrorMap(ShardStore::toShardException);
+    }
+
+    /** Steps after the bytes are in the file: volume durable, record committed, record durable. */
+    private Mono<SectorInfo> recordSector(SectorId id, WrittenSector w) {
+        Extent e = w.extent();
+        SectorRecord record = new SectorRecord(id, e.volumeIndex(), e.offset(), e.length(), w.crc32c(),
+                SectorState.TEMPORARY, System.currentTimeMillis());
+        return committer.commitVolumes(Set.of(e.volumeIndex()))
+                .then(Mono.fromCallable(() -> meta.insertTemporarySector(record)).subscribeOn(scheduler))
+                .onErrorResume(err -> {
+                    volumes.free(e); // nothing references the extent: it was never recorded
+                    return Mono.error(err);
+                })
+                .flatMap(raced -> {
+                    if (raced.isPresent()) {
+                        volumes.free(e);
+                        return Mono.just(raced.get().info());
+                    }
+                    index.put(id, e);
+                    return committer.commitMetadata(metaSync).thenReturn(record.info());
+                });
+    }
+
+    @Override
+    public Flux<ByteBuf> readSector(SectorId id, long offset, long length) {
+        return onScheduler(() -> locateExtent(id))
+                .flatMapMany(found -> {
+                    Extent e = found.orElseThrow(() -> noSuchSector(id));
+                    long len = length == -1 && offset >= 0 && offset <= e.length() ? e.length() - offset : length;
+                    return reader.read(e, offset, len, ByteBufAllocator.DEFAULT);
+                })
+                .onErrorMap(ShardStore::toShardException);
+    }
+
+    /** Where a sector lives, for zero-copy reads; empty if it does not exist. Blocking-free. */
+    public Mono<Optional<SectorRegion>> locate(SectorId id) {
+        return onScheduler(() -> locateExtent(id).map(e -> {
+            Volume v = volumes.volume(e.volumeIndex());
+            return new SectorRegion(id, v.channel(), e.volumeIndex(), e.offset(), e.length());
+        }));
+    }
+
+    /**
+     * A zero-copy Netty {@link FileRegion} over {@code [offset, offset + length)} of the sector
+     * ({@code length} -1: to the end), for {@code NettyOutbound.sendObject}. Releasing it does not
+     * close the volume. Errors: NO_SUCH_SECTOR, INVALID_ARGUMENT for a range outside the sector.
+     */
+    public Mono<FileRegion> region(SectorId id, long offset, long length) {
+        return onScheduler(() -> {
+            Extent e = locateExtent(id).orElseThrow(() -> noSuchSector(id));
+            long len = length == -1 && offset >= 0 && offset <= e.length() ? e.length() - offset : length;
+            return reader.region(e, offset, len);
+        });
+    }
+
+    @Override
+    public Mono<Optional<SectorInfo>> sectorInfo(SectorId id) {
+        return onScheduler(() -> meta.sector(id).map(SectorRecord::info));
+    }
+
+    @Override
+    public Mono<Void> deleteSector(SectorId id) {
+        return freeing(() -> meta.deleteSectorIfUnreferenced(id)).then();
+    }
+
+    /**
+     * Frees every temporary sector older than the TTL at {@code now} that nothing references, in
+     * batches; returns how many were freed. Progress is recorded in the jobs DBI.
+     */
+    public Mono<Integer> reclaimExpiredTemporarySectors(Instant now) {
+        long cutoff = now.toEpochMilli() - config.temporarySectorTtl().toMillis();
+        return freeing(() -> meta.reclaimTemporary(cutoff, RECLAIM_BATCH, RECLAIM_JOB, now.toEpochMilli()))
+                .expand(f -> f.value() < RECLAIM_BATCH ? Mono.empty()
+                        : freeing(() -> meta.reclaimTemporary(cutoff, RECLAIM_BATCH, RECLAIM_JOB, now.toEpochMilli())))
+                .map(f -> f.sectors().size())
+                .reduce(0, Integer::sum);
+    }
+
+    // ---------------------------------------------------------------- versions
+
+    @Override
+    public Mono<Optional<ObjectVersion>> putVersion(ObjectVersion version, PutCondition condition,
+                                                    boolean replaceNullVersion) {
+        return freeing(() -> meta.putVersion(version, condition, replaceNullVersion)).map(Freed::value);
+    }
+
+    @Override
+    public Mono<Optional<ObjectVersion>> getVersion(String bucket, String key, String versionId) {
+        return onScheduler(() -> meta.getVersion(bucket, key, versionId));
+    }
+
+    @Override
+    public Mono<Optional<ObjectVersion>> deleteVersion(String bucket, String key, String versionId) {
+        return freeing(() -> meta.deleteVersion(bucket, key, versionId)).map(Freed::value);
+    }
+
+    @Override
+    public Mono<ListPage> list(ListRequest request) {
+        return onScheduler(() -> meta.list(request));
+    }
+
+    // ---------------------------------------------------------------- multipart
+
+    @Override
+    public Mono<Void> createUpload(MultipartUpload upload) {
+        return durable(() -> {
+            meta.createUpload(upload);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    @Override
+    public Mono<Optional<MultipartUpload>> getUpload(String bucket, String key, String uploadId) {
+        return onScheduler(() -> meta.getUpload(bucket, key, uploadId));
+    }
+
+    @Override
+    public Mono<Void> putPart(String bucket, String key, UploadPart part) {
+        return freeing(() -> meta.putPart(bucket, key, part)).then();
+    }
+
+    @Override
+    public Mono<List<UploadPart>> listParts(String bucket, String key, String uploadId, int partNumberMarker,
+                                            int maxParts) {
+        return onScheduler(() -> meta.listParts(bucket, key, uploadId, partNumberMarker, maxParts));
+    }
+
+    @Override
+    public Mono<List<MultipartUpload>> listUploads(String bucket, String prefix, String keyMarker,
+                                                   String uploadIdMarker, int max) {
+        return onScheduler(() -> meta.listUploads(bucket, prefix, keyMarker, uploadIdMarker, max));
+    }
+
+    @Override
+    public Mono<Optional<ObjectVersion>> completeUpload(String uploadId, ObjectVersion version,
+                                                        PutCondition condition, boolean replaceNullVersion) {
+        return freeing(() -> meta.completeUpload(uploadId, version, condition, replaceNullVersion)).map(Freed::value);
+    }
+
+    @Override
+    public Mono<Void> abortUpload(String bucket, String key, String uploadId) {
+        return freeing(() -> meta.abortUpload(bucket, key, uploadId)).then();
+    }
+
+    // ---------------------------------------------------------------- control store
+
+    @Override
+    public Mono<Optional<byte[]>> get(String key) {
+        return onScheduler(() -> meta.controlGet(key));
+    }
+
+    @Override
+    public Mono<Void> put(String key, byte[] value) {
+        return durable(() -> {
+            meta.controlPut(key, value);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    @Override
+    public Mono<Boolean> putIfAbsent(String key, byte[] value) {
+        return durable(() -> meta.controlPutIfAbsent(key, value));
+    }
+
+    @Override
+    public Mono<Boolean> delete(String key) {
+        return durable(() -> meta.controlDelete(key));
+    }
+
+    @Override
+    public Flux<Map.Entry<String, byte[]>> scan(String prefix) {
+        return onScheduler(() -> meta.controlScan(prefix == null ? "" : prefix)).flatMapIterable(l -> l);
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /** {@code objects} counts stored versions, delete markers included. */
+    @Override
+    public Mono<ShardStats> stats() {
+        return onScheduler(() -> {
+            MetaStore.Counts c = meta.counts();
+            List<VolumeInfo> info = volumes.info();
+            long used = info.stream().mapToLong(VolumeInfo::used).sum();
+            return new ShardStats(id(), c.versions(), c.sectors(), c.temporarySectors(), used,
+                    volumes.totalCapacity(), info);
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (reclaimer != null) {
+            reclaimer.dispose();
+        }
+        committer.close();
+        recordVolumes();
+        index.close();
+        volumes.close();
+        meta.close();
+        scheduler.dispose();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** A metadata mutation, acknowledged once durable per the fsync policy. */
+    private <T> Mono<T> durable(Callable<T> work) {
+        return onScheduler(work).flatMap(r -> committer.commitMetadata(metaSync).thenReturn(r));
+    }
+
+    /**
+     * A mutation that may free sectors: once the transaction is durable, their index entries go and
+     * their extents return to the allocator.
+     */
+    private <T> Mono<Freed<T>> freeing(Callable<Freed<T>> work) {
+        return onScheduler(work)
+                .flatMap(f -> committer.commitMetadata(metaSync).then(onScheduler(() -> {
+                    release(f.sectors());
+                    return f;
+                })));
+    }
+
+    private void release(List<SectorRecord> freed) {
+        for (SectorRecord s : freed) {
+            index.remove(s.id());
+            volumes.free(extentOf(s));
+        }
+    }
+
+    private Optional<Extent> locateExtent(SectorId id) {
+        Extent e = index.get(id);
+        if (e != null) {
+            return Optional.of(e);
+        }
+        // the index is derived: a miss (e.g. a sector recorded an instant ago) falls back to LMDB
+        return meta.sector(id).map(ShardStore::extentOf);
+    }
+
+    /** Mirrors the volume set into the volumes DBI, so the metadata alone names every volume file. */
+    private void recordVolumes() {
+        for (Volume v : volumes.volumes()) {
+            meta.putVolume(new VolumeRecord(v.index(), v.id(), v.path().getFileName().toString(), v.capacity(),
+                    v.state()));
+        }
+    }
+
+    private static Extent extentOf(SectorRecord s) {
+        return new Extent(s.volumeIndex(), s.offset(), s.length());
+    }
+
+    private static ShardException noSuchSector(SectorId id) {
+        return new ShardException(Code.NO_SUCH_SECTOR, "no such sector " + id);
+    }
+
+    private static void drain(Publisher<ByteBuf> body) {
+        Flux.from(body).subscribe(ReferenceCountUtil::safeRelease, e -> { });
+    }
+
+    /** Failures leave the store as ShardException: bad input is INVALID_ARGUMENT, the rest INTERNAL. */
+    static Throwable toShardException(Throwable t) {
+        if (t instanceof ShardException) {
+            return t;
+        }
+        if (t instanceof IllegalArgumentException) {
+            return new ShardException(Code.INVALID_ARGUMENT, t.getMessage(), t);
+        }
+        if (t instanceof java.util.concurrent.RejectedExecutionException) {
+            return new ShardException(Code.UNAVAILABLE, "shard store is overloaded or closed", t);
+        }
+        if (t instanceof LmdbException) {
+            LOG.error("LMDB failure", t);
+        }
+        return new ShardException(Code.INTERNAL, "internal shard error", t);
+    }
+}

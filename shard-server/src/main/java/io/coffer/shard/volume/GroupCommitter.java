@@ -1,0 +1,284 @@
+package io.coffer.shard.volume;
+
+import io.coffer.shard.api.ShardException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The durability point of a shard: makes written volume bytes, and then the LMDB environment, durable per the
+ * {@link FsyncPolicy}.
+ *
+ * <h2>Group commit</h2>
+ * Under {@link FsyncPolicy#GROUP} one dedicated thread takes the first waiting request, drains everything else
+ * queued, and runs one batch: one {@link Volume#force()} per distinct dirty volume, then each distinct metadata
+ * sync action once (by identity, so pass the same {@code Runnable} instance, e.g. a field holding
+ * {@code env::sync}; a method reference evaluated per call is a new object each time), then completes all
+ * waiters. Requests arriving while a batch fsyncs form the next batch. There is no timer: an idle shard fsyncs
+ * a lone commit immediately, a busy one amortises one fsync over every commit that arrived during the previous
+ * one. Under {@link FsyncPolicy#ALWAYS} each commit fsyncs on its own on the I/O scheduler;
+ * {@link FsyncPolicy#NONE} completes at once and runs nothing (tests only).
+ *
+ * <h2>Ordering guarantee</h2>
+ * Within one request, volume fsyncs complete before its metadata sync runs, and the returned {@code Mono}
+ * completes only after both. The store writes a sector like this:
+ * <ol>
+ *   <li>{@link SectorWriter#write} — bytes in the page cache;</li>
+ *   <li>{@link #commitVolumes} with the sector's volume — <b>sector bytes durable</b>;</li>
+ *   <li>LMDB write transaction referencing the sector, committed with {@code MDB_NOSYNC};</li>
+ *   <li>{@link #commitMetadata} with the env-sync action — the transaction is durable; acknowledge.</li>
+ * </ol>
+ * Steps 2 and 4 must be separate calls: with {@code MDB_NOSYNC} the OS may write LMDB's pages back at any time,
+ * so the transaction must not even exist before the sector bytes are durable. Hence: <em>sector bytes are
+ * durable before any metadata transaction that references them commits.</em> Both steps batch with other
+ * requests, so a busy shard pays about two fsyncs per batch, not per PUT. Metadata-only changes (delete a
+ * manifest) use step 4 alone; {@link #commit} with both arguments suits callers whose transaction already
+ * committed and that only need everything durable.
+ *
+ * <p>A failed fsync fails every request of the batch that named that volume (never retried: after a failed
+ * fsync Linux may have dropped the dirty pages, so a retry can report success without the data). A failed
+ * metadata sync fails the requests that asked for it.
+ *
+ * <p>Waiters are completed on the I/O scheduler, not on the commit thread, so their continuations (the next LMDB
+ * transaction) never delay the next fsync batch.
+ */
+public final class GroupCommitter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+    private final VolumeSet volumes;
+    private final FsyncPolicy policy;
+    private final Scheduler io;
+    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
+    private final Thread thread;
+    private boolean closed;
+
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong volumeSyncs = new AtomicLong();
+    private final AtomicLong metadataSyncs = new AtomicLong();
+
+    public GroupCommitter(VolumeSet volumes, FsyncPolicy policy, Scheduler io) {
+        this.volumes = volumes;
+        this.policy = policy;
+        this.io = io;
+        if (policy == FsyncPolicy.GROUP) {
+            thread = new Thread(this::run, "coffer-group-commit");
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            thread = null;
+        }
+    }
+
+    public FsyncPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Makes the given volumes durable, then runs {@code metadataSync} (may be null). Lazy: nothing happens until
+     * subscription. Errors with {@code ShardException(INTERNAL)} if an fsync or the sync fails and
+     * {@code UNAVAILABLE} once closed.
+     */
+    public Mono<Void> commit(Set<Integer> dirtyVolumes, Runnable metadataSync) {
+        Set<Integer> vols = Set.copyOf(dirtyVolumes);
+        switch (policy) {
+            case NONE:
+                return Mono.fromRunnable(commits::incrementAndGet);
+            case ALWAYS:
+                return Mono.<Void>fromRunnable(() -> syncNow(vols, metadataSync)).subscribeOn(io);
+            default:
+                return Mono.<Void>create(sink -> enqueue(new Request(vols, metadataSync, sink))).publishOn(io);
+        }
+    }
+
+    /** Step 2 of the write path: sector bytes in these volumes durable. */
+    public Mono<Void> commitVolumes(Set<Integer> dirtyVolumes) {
+        return commit(dirtyVolumes, null);
+    }
+
+    /** Step 4 of the write path: the (NOSYNC-committed) metadata durable via {@code metadataSync}. */
+    public Mono<Void> commitMetadata(Runnable metadataSync) {
+        return commit(Set.of(), metadataSync);
+    }
+
+    /** Commit requests served so far. */
+    public long commits() {
+        return commits.get();
+    }
+
+    /** Batches run (GROUP) or commits that synced (ALWAYS). */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Volume fsyncs issued. */
+    public long volumeSyncs() {
+        return volumeSyncs.get();
+    }
+
+    /** Metadata sync actions run. */
+    public long metadataSyncs() {
+        return metadataSyncs.get();
+    }
+
+    /** Finishes every queued commit, then stops the commit thread. Later commits fail with UNAVAILABLE. */
+    @Override
+    public void close() {
+        closing.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (thread != null) {
+                queue.add(Request.STOP);
+            }
+        } finally {
+            closing.writeLock().unlock();
+        }
+        if (thread != null) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void enqueue(Request r) {
+        closing.readLock().lock();
+        try {
+            if (closed) {
+                r.sink.error(new ShardException(ShardException.Code.UNAVAILABLE, "group committer is closed"));
+                return;
+            }
+            queue.add(r);
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
+    private void syncNow(Set<Integer> vols, Runnable metadataSync) {
+        commits.incrementAndGet();
+        batches.incrementAndGet();
+        for (int v : new TreeSet<>(vols)) {
+            volumes.volume(v).force();
+            volumeSyncs.incrementAndGet();
+        }
+        if (metadataSync != null) {
+            runSync(metadataSync);
+        }
+    }
+
+    private void runSync(Runnable sync) {
+        try {
+            sync.run();
+            metadataSyncs.incrementAndGet();
+        } catch (ShardException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ShardException(ShardException.Code.INTERNAL, "metadata sync failed", e);
+        }
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                // only close() stops this thread, via STOP; an interrupt from elsewhere is ignored
+                continue;
+            }
+            queue.drainTo(batch);
+            stop = batch.remove(Request.STOP);
+            if (!batch.isEmpty()) {
+                runBatch(batch);
+            }
+            batch.clear();
+        }
+        List<Request> late = new ArrayList<>();
+        queue.drainTo(late);
+        for (Request r : late) {
+            if (r != Request.STOP) {
+                r.sink.error(new ShardException(ShardException.Code.UNAVAILABLE, "group committer is closed"));
+            }
+        }
+    }
+
+    private void runBatch(List<Request> batch) {
+        batches.incrementAndGet();
+        commits.addAndGet(batch.size());
+        TreeSet<Integer> vols = new TreeSet<>();
+        Set<Runnable> syncs = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Request r : batch) {
+            vols.addAll(r.volumes);
+            if (r.metadataSync != null) {
+                syncs.add(r.metadataSync);
+            }
+        }
+        Map<Integer, RuntimeException> failures = new HashMap<>();
+        for (int v : vols) {
+            try {
+                volumes.volume(v).force();
+                volumeSyncs.incrementAndGet();
+            } catch (RuntimeException e) {
+                LOG.error("fsync of volume {} failed; failing {} waiting commits", v, batch.size(), e);
+                failures.put(v, e);
+            }
+        }
+        Map<Runnable, RuntimeException> syncFailures = new IdentityHashMap<>();
+        for (Runnable s : syncs) {
+            try {
+                runSync(s);
+            } catch (RuntimeException e) {
+                LOG.error("metadata sync failed", e);
+                syncFailures.put(s, e);
+            }
+        }
+        for (Request r : batch) {
+            RuntimeException err = null;
+            for (int v : r.volumes) {
+                err = err != null ? err : failures.get(v);
+            }
+            if (err == null && r.metadataSync != null) {
+                err = syncFailures.get(r.metadataSync);
+            }
+            if (err == null) {
+                r.sink.success();
+            } else {
+                r.sink.error(err);
+            }
+        }
+    }
+
+    private static final class Request {
+        static final Request STOP = new Request(Set.of(), null, null);
+
+        final Set<Integer> volumes;
+        final Runnable metadataSync;
+        final MonoSink<Void> sink;
+
+        Request(Set<Integer> volumes, Runnable metadataSync, MonoSink<Void> sink) {
+            this.volumes = volumes;
+            this.metadataSync = metadataSync;
+            this.sink = sink;
+        }
+    }
+}

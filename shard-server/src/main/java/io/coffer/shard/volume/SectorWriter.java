@@ -1,0 +1,159 @@
+package io.coffer.shard.volume;
+
+import io.coffer.shard.api.ShardException;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Streams a sector body into its extent with positional writes, computing CRC32C on the way.
+ *
+ * <p>Buffers are written as they arrive and released right after; at most {@link #PREFETCH} buffers are queued
+ * between the network and the disk, so a 4 MiB sector never sits in heap. File I/O runs on the given scheduler
+ * (never on a Netty event loop).
+ *
+ * <p>Ownership of the extent: the caller allocates it; if the write fails for any reason (body shorter or longer
+ * than declared, I/O error, body error, cancellation) this class frees it, after the last positional write to
+ * it has returned, so no late write can land in space that was already handed to another sector. On success
+ * the caller owns it (records it in LMDB, and frees it later).
+ */
+public final class SectorWriter {
+    /** Buffers requested ahead of the disk; bounds per-write memory to a few network buffers. */
+    static final int PREFETCH = 4;
+
+    private final VolumeSet volumes;
+    private final Scheduler io;
+
+    public SectorWriter(VolumeSet volumes, Scheduler io) {
+        this.volumes = volumes;
+        this.io = io;
+    }
+
+    /**
+     * Writes {@code body} into {@code extent}.
+     *
+     * @param expectedLength the declared sector length; must equal {@code extent.length()}
+     * @return the extent and the CRC32C of its bytes once they are in the file (not yet durable: commit them
+     *         with {@link GroupCommitter})
+     */
+    public Mono<WrittenSector> write(Extent extent, long expectedLength, Publisher<ByteBuf> body) {
+        return Mono.defer(() -> {
+            if (expectedLength != extent.length()) {
+                drain(body);
+                volumes.free(extent);
+                return Mono.error(new ShardException(ShardException.Code.INVALID_ARGUMENT,
+                        "declared length " + expectedLength + " differs from extent length " + extent.length()));
+            }
+            Sink sink = new Sink(volumes, volumes.volume(extent.volumeIndex()), extent);
+            return Flux.from(body)
+                    .publishOn(io, PREFETCH)
+                    .doOnNext(sink::write)
+                    .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                    .then(Mono.fromCallable(sink::finish))
+                    .doOnError(e -> sink.abandon())
+                    .doOnCancel(sink::abandon);
+        });
+    }
+
+    /** Allocates space for {@code length} bytes (on the I/O scheduler, as growth may create a file) and writes. */
+    public Mono<WrittenSector> allocateAndWrite(long length, Publisher<ByteBuf> body) {
+        return Mono.fromCallable(() -> volumes.allocate(length))
+                .subscribeOn(io)
+                .onErrorResume(e -> {
+                    drain(body);
+                    return Mono.error(e);
+                })
+                .flatMap(extent -> write(extent, length, body));
+    }
+
+    /** A body that will not be written is still consumed, so its buffers are released and the sender unblocked. */
+    private static void drain(Publisher<ByteBuf> body) {
+        Flux.from(body).subscribe(ReferenceCountUtil::safeRelease, e -> { });
+    }
+
+    /** Per-write state. Writes are serialized by publishOn; {@link #abandon} may race with one write. */
+    private static final class Sink {
+        private final VolumeSet volumes;
+        private final Volume volume;
+        private final Extent extent;
+        private final CRC32C crc = new CRC32C();
+        private long written;
+        private boolean inFlight;
+        private boolean abandoned;
+        private boolean freed;
+
+        Sink(VolumeSet volumes, Volume volume, Extent extent) {
+            this.volumes = volumes;
+            this.volume = volume;
+            this.extent = extent;
+        }
+
+        void write(ByteBuf buf) {
+            synchronized (this) {
+                if (abandoned) {
+                    buf.release();
+                    return;
+                }
+                inFlight = true;
+            }
+            try {
+                int n = buf.readableBytes();
+                if (written + n > extent.length()) {
+                    throw new ShardException(ShardException.Code.INVALID_ARGUMENT,
+                            "body longer than the declared " + extent.length() + " bytes");
+                }
+                long pos = extent.offset() + written;
+                if (buf.nioBufferCount() == 1) {
+                    pos += put(buf.nioBuffer(), pos);
+                } else {
+                    for (ByteBuffer b : buf.nioBuffers()) {
+                        pos += put(b, pos);
+                    }
+                }
+                written += n;
+            } finally {
+                buf.release();
+                boolean doFree;
+                synchronized (this) {
+                    inFlight = false;
+                    doFree = abandoned && !freed;
+                    freed |= doFree;
+                }
+                if (doFree) {
+                    volumes.free(extent);
+                }
+            }
+        }
+
+        private int put(ByteBuffer b, long pos) {
+            crc.update(b.duplicate());
+            return volume.write(b, pos);
+        }
+
+        WrittenSector finish() {
+            if (written != extent.length()) {
+                throw new ShardException(ShardException.Code.INVALID_ARGUMENT,
+                        "body ended after " + written + " of the declared " + extent.length() + " bytes");
+            }
+            return new WrittenSector(extent, (int) crc.getValue());
+        }
+
+        void abandon() {
+            boolean doFree;
+            synchronized (this) {
+                abandoned = true;
+                doFree = !inFlight && !freed;
+                freed |= doFree;
+            }
+            if (doFree) {
+                volumes.free(extent);
+            }
+        }
+    }
+}
