@@ -12,7 +12,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Streams a part's ciphertext into sectors of precomputed lengths, one sector after the other.
+ * Streams a part's ciphertext into sectors of precomputed lengths, in order.
  * Buffers are sliced (not copied) at sector boundaries. At most {@link #PIECES_IN_FLIGHT} pieces
  * wait between the encryptor and the shard, so a request holds a bounded amount of memory however
  * large the object is.
@@ -20,6 +20,12 @@ import reactor.core.publisher.Mono;
 public final class SectorWriter {
     /** Pieces (normally one ciphertext segment each, 64 KiB) buffered between cut and putSector. */
     static final int PIECES_IN_FLIGHT = 8;
+    /**
+     * Sectors written concurrently: the next sector streams while the previous one's metadata
+     * commits, which hides the shard's per-sector commit latency; two keep memory at a couple of
+     * pieces per sector.
+     */
+    static final int SECTORS_IN_FLIGHT = 2;
 
     private SectorWriter() {
     }
@@ -42,7 +48,7 @@ public final class SectorWriter {
                     AtomicInteger next = new AtomicInteger();
                     return cut(ciphertext, lengths)
                             .windowUntil(Piece::endsSector, false, PIECES_IN_FLIGHT)
-                            .concatMap(window -> {
+                            .flatMapSequential(window -> {
                                 int index = next.getAndIncrement();
                                 if (index >= lengths.size()) {
                                     return window.doOnNext(p -> p.buf().release()).then(Mono.empty());
@@ -52,13 +58,21 @@ public final class SectorWriter {
                                 started.accept(id);
                                 return shard.putSector(id, length, window.map(Piece::buf))
                                         .thenReturn(new SectorRef(id, length));
-                            }, 1);
+                            }, SECTORS_IN_FLIGHT, 1);
                 })
                 .collectList()
                 .flatMap(refs -> refs.size() == lengths.size()
                         ? Mono.just(refs)
                         : Mono.error(new IllegalStateException("wrote " + refs.size() + " of " + lengths.size() + " sectors")))
-                .doOnDiscard(Piece.class, p -> p.buf().release());
+                .doOnDiscard(Piece.class, p -> p.buf().release())
+                // a window emitted but never subscribed (the stream failed first) still holds pieces
+                .doOnDiscard(Flux.class, w -> ((Flux<?>) w).subscribe(
+                        o -> {
+                            if (o instanceof Piece p) {
+                                p.buf().release();
+                            }
+                        },
+                        e -> { }));
     }
 
     /**
