@@ -1,0 +1,206 @@
+package io.coffer.gateway.server;
+
+import io.coffer.gateway.config.GatewayConfig;
+import io.coffer.gateway.s3.S3Dispatcher;
+import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.S3ErrorWriter;
+import io.coffer.gateway.s3.S3Errors;
+import io.coffer.gateway.s3.S3Exception;
+import io.coffer.gateway.s3.S3Request;
+import io.coffer.gateway.s3.S3Response;
+import io.coffer.gateway.s3.S3Route;
+import io.coffer.gateway.s3.S3Router;
+import io.coffer.shard.api.ShardException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import jakarta.annotation.PreDestroy;
+import java.time.Instant;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The S3 data plane: a Reactor Netty server with our own dispatcher. Per request it routes,
+ * admits (concurrency limit), authenticates before reading any body byte (so {@code 100 Continue}
+ * goes only to authenticated clients: Reactor Netty sends it when the body is first subscribed),
+ * dispatches, and writes the response with an exact Content-Length. All errors become S3's XML.
+ *
+ * <p>An eager bean: it binds in its constructor and disposes in {@link #close()}.
+ */
+@Context
+public final class S3Server {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Server.class);
+    /** The per-request log line; DEBUG, never carries secrets or signatures. */
+    private static final Logger REQUEST_LOG = LoggerFactory.getLogger("io.coffer.gateway.request");
+
+    private final S3Router router;
+    private final RequestAuthenticator authenticator;
+    private final S3Dispatcher dispatcher;
+    private final ConcurrencyLimit limit;
+    private final S3Metrics metrics;
+    private final DisposableServer server;
+
+    public S3Server(GatewayConfig config, RequestAuthenticator authenticator, S3Dispatcher dispatcher,
+                    MeterRegistry registry) {
+        this.router = new S3Router(config.getDomain());
+        this.authenticator = authenticator;
+        this.dispatcher = dispatcher;
+        this.limit = new ConcurrencyLimit(config.getMaxConcurrentRequests());
+        this.metrics = new S3Metrics(registry, limit::inFlight);
+        this.server = HttpServer.create()
+                .host(config.getBindHost())
+                .port(config.getS3Port())
+                // keys are up to 1024 bytes, percent-encoded up to 3x, plus subresources and presigned queries
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(16 * 1024).maxHeaderSize(64 * 1024))
+                .handle(this::handle)
+                .bindNow();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public String host() {
+        return server.host();
+    }
+
+    @PreDestroy
+    public void close() {
+        server.disposeNow();
+    }
+
+    private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        RequestRecord rec = new RequestRecord(RequestIds.requestId(), req.method().name());
+        boolean admitted = limit.tryAcquire();
+        Mono<S3Response> response = admitted
+                ? Mono.defer(() -> process(req, rec))
+                : Mono.error(new S3Exception(S3Error.SLOW_DOWN, req.path()));
+        return response
+                .onErrorResume(e -> Mono.just(errorResponse(e, req, rec)))
+                .flatMap(r -> send(req, res, r, rec))
+                .onErrorResume(e -> {
+                    // headers are out, so no S3 error can be sent any more: cut the connection so the client
+                    // sees a short body instead of a truncated object that looks complete
+                    rec.errorCode = rec.errorCode == null ? "ResponseAborted" : rec.errorCode;
+                    LOG.warn("request {} aborted while sending the response: {}", rec.requestId, e.toString());
+                    res.withConnection(c -> c.channel().close());
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
+                    if (admitted) {
+                        limit.release();
+                    }
+                    finish(rec);
+                });
+    }
+
+    private Mono<S3Response> process(HttpServerRequest req, RequestRecord rec) {
+        HttpHeaders headers = req.requestHeaders();
+        S3Route route = router.route(req.method(), req.uri(), headers.get(HttpHeaderNames.HOST), headers);
+        rec.operation = route.operation();
+        rec.bucket = route.bucket();
+        rec.key = route.key();
+        Flux<ByteBuf> raw = req.receive()
+                .retain()
+                .doOnNext(b -> rec.bytesIn.addAndGet(b.readableBytes()))
+                .doOnComplete(() -> rec.bodyComplete = true);
+        return authenticator.authenticate(req.method(), req.uri(), headers, route, raw)
+                .flatMap(auth -> {
+                    if (!route.operation().implemented()) {
+                        return Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, route.path(),
+                                "A header or query you provided implies functionality that is not implemented ("
+                                        + route.operation().tag() + ")"));
+                    }
+                    S3Request s3 = new S3Request(rec.requestId, req.method(), route.operation(), route.bucket(),
+                            route.key(), route.path(), route.query(), headers, auth.user(),
+                            auth.body().doOnDiscard(ByteBuf.class, S3Server::releaseQuietly),
+                            auth.contentLength(), auth.trailers());
+                    return dispatcher.dispatch(s3);
+                })
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("handler completed without a response")));
+    }
+
+    private S3Response errorResponse(Throwable e, HttpServerRequest req, RequestRecord rec) {
+        S3Exception s3e;
+        if (e instanceof S3Exception x) {
+            s3e = x;
+        } else if (e instanceof ShardException x) {
+            s3e = S3Errors.fromShard(x, req.path());
+        } else {
+            s3e = new S3Exception(S3Error.INTERNAL_ERROR, null);
+        }
+        if (S3Errors.isServerFault(s3e.error())) {
+            // the one place unexpected failures are logged, with the id the client got
+            LOG.error("request {} {} {} failed: {}", rec.requestId, rec.method, rec.operation.tag(), e.toString(), e);
+        }
+        rec.errorCode = s3e.error().code();
+        String resource = s3e.resource() != null ? s3e.resource() : "/" + req.path();
+        return S3ErrorWriter.toResponse(s3e, resource, rec.requestId);
+    }
+
+    private Mono<Void> send(HttpServerRequest req, HttpServerResponse res, S3Response r, RequestRecord rec) {
+        rec.status = r.status();
+        res.status(HttpResponseStatus.valueOf(r.status()));
+        HttpHeaders h = res.responseHeaders();
+        h.set("x-amz-request-id", rec.requestId);
+        h.set("x-amz-id-2", RequestIds.hostId());
+        h.set("Date", S3Response.HTTP_DATE.format(Instant.now()));
+        h.set("Server", "Coffer");
+        h.add(r.headers());
+        boolean noContentStatus = r.status() == 204 || r.status() == 304 || r.status() < 200;
+        if (!noContentStatus) {
+            h.set("Content-Length", r.contentLength());
+        }
+        if (rec.errorCode != null && hasUnreadBody(req, rec)) {
+            // we answered without reading the body: never try to parse its bytes as the next request
+            res.keepAlive(false);
+        }
+        Publisher<ByteBuf> body = r.body();
+        if (body == null || noContentStatus || req.method().equals(HttpMethod.HEAD) || r.contentLength() == 0) {
+            if (body != null && req.method().equals(HttpMethod.HEAD)) {
+                // never subscribed, so nothing to release; Content-Length stays what GET would send
+                return res.send().then();
+            }
+            return res.send().then();
+        }
+        return res.send(Flux.from(body).doOnNext(b -> rec.bytesOut.addAndGet(b.readableBytes()))).then();
+    }
+
+    private static boolean hasUnreadBody(HttpServerRequest req, RequestRecord rec) {
+        if (rec.bodyComplete) {
+            return false;
+        }
+        HttpHeaders h = req.requestHeaders();
+        return h.contains(HttpHeaderNames.TRANSFER_ENCODING) || h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) > 0;
+    }
+
+    private void finish(RequestRecord rec) {
+        if (rec.status == 0) {
+            rec.status = 499; // client went away before we answered
+        }
+        metrics.record(rec);
+        if (REQUEST_LOG.isDebugEnabled()) {
+            REQUEST_LOG.debug("method={} op={} bucket={} key={} status={} error={} in={} out={} us={} id={}",
+                    rec.method, rec.operation.tag(), rec.bucket, rec.key, rec.status, rec.errorCode,
+                    rec.bytesIn.get(), rec.bytesOut.get(), rec.micros(), rec.requestId);
+        }
+    }
+
+    private static void releaseQuietly(ByteBuf b) {
+        if (b.refCnt() > 0) {
+            b.release();
+        }
+    }
+}
