@@ -10,6 +10,7 @@ import io.coffer.crypto.segment.SegmentEncryptor;
 import io.coffer.crypto.segment.SegmentLayout;
 import io.coffer.gateway.checksum.BodyDigestResult;
 import io.coffer.gateway.checksum.BodyDigests;
+import io.coffer.gateway.checksum.DigestException;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.shard.api.ObjectVersion;
@@ -155,6 +156,7 @@ public final class WritePipeline {
                                 .doOnNext(r::checkChecksum)
                                 .then(Mono.fromSupplier(() -> new SealedPart(length, r, sectors)));
                     })
+                    .onErrorMap(DigestException.class, WritePipeline::asS3)
                     .onErrorResume(e -> discard(List.copyOf(written)).then(Mono.error(e)))
                     .doOnCancel(() -> discard(List.copyOf(written)).subscribe());
         });
@@ -166,6 +168,23 @@ public final class WritePipeline {
      */
     public Mono<StoredObject> commit(Manifest.Builder b, PutCondition condition, boolean versioned) {
         return commitWith(b, versioned, v -> shard.putVersion(v, condition, !versioned));
+    }
+
+    /**
+     * Replaces the manifest of an existing version (tags, ACL) around the same sectors: same version
+     * id and Last-Modified, a fresh generation, committed only if {@code current} is still the
+     * current version.
+     */
+    public Mono<StoredObject> rewrite(Manifest.Builder b, ObjectVersion current) {
+        return shard.nextGeneration(current.bucket(), current.generation()).flatMap(gen -> {
+            Manifest m = b.generation(gen).versionId(current.versionId()).build();
+            byte[] blob = manifests.sign(m);
+            ObjectVersion v = new ObjectVersion(m.bucket(), m.key(), m.versionId(), gen, false, m.size(), m.etag(),
+                    m.lastModifiedMillis(), current.storageClass(), SignedManifests.shardSectors(m), blob);
+            return shard.putVersion(v, new PutCondition.IfGeneration(current.generation()),
+                            current.versionId().equals(ObjectVersion.NULL_VERSION))
+                    .then(Mono.fromSupplier(() -> new StoredObject(v, m)));
+        });
     }
 
     /** As {@link #commit} but committing through {@code store} (e.g. completeUpload). */
@@ -197,8 +216,18 @@ public final class WritePipeline {
                 .then();
     }
 
+    /** The S3 error a digest mismatch is (BadDigest, InvalidDigest, XAmzContentSHA256Mismatch ...). */
+    static S3Exception asS3(DigestException e) {
+        for (S3Error error : S3Error.values()) {
+            if (error.code().equals(e.code())) {
+                return new S3Exception(error, null, e.getMessage());
+            }
+        }
+        return new S3Exception(S3Error.BAD_DIGEST, null, e.getMessage());
+    }
+
     /** A version id that sorts like its generation and is unique even across gateways. */
-    static String versionId(long generation) {
+    public static String versionId(long generation) {
         byte[] r = new byte[6];
         RANDOM.nextBytes(r);
         return HexFormat.of().toHexDigits(generation) + HexFormat.of().formatHex(r);
