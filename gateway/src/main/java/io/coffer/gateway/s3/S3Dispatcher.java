@@ -2,6 +2,7 @@ package io.coffer.gateway.s3;
 
 import io.coffer.gateway.s3.bucket.BucketHandler;
 import io.coffer.gateway.s3.list.BucketListHandler;
+import io.coffer.gateway.s3.object.ObjectHandlers;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
@@ -14,10 +15,12 @@ public final class S3Dispatcher {
     private final BucketHandler buckets;
     private final BucketListHandler listing;
     // objects branch: add your handler fields here (and constructor parameters below)
+    private final ObjectHandlers objects;
 
-    public S3Dispatcher(BucketHandler buckets, BucketListHandler listing) {
+    public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects) {
         this.buckets = buckets;
         this.listing = listing;
+        this.objects = objects;
     }
 
     public Mono<S3Response> dispatch(S3Request req) {
@@ -29,7 +32,7 @@ public final class S3Dispatcher {
             // ---- objects branch: replace notImplemented with your handlers ----
             case PUT_OBJECT, COPY_OBJECT, GET_OBJECT, HEAD_OBJECT, DELETE_OBJECT, DELETE_OBJECTS,
                  GET_OBJECT_ATTRIBUTES, GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING,
-                 GET_OBJECT_ACL, PUT_OBJECT_ACL -> notImplemented(req);
+                 GET_OBJECT_ACL, PUT_OBJECT_ACL -> objects.handle(req);
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
                  ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> notImplemented(req);
             // ---- end objects branch ----
