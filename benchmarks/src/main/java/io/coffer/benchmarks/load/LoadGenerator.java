@@ -1,0 +1,111 @@
+package io.coffer.benchmarks.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Black-box S3 load generator (issue 5): runs each workload against one endpoint with the AWS SDK
+ * for Java v2, verifies every byte it reads back, and prints one JSON line per workload to stdout
+ * and to {@code --out}. Progress goes to stderr. Exit status: 0, or 3 when any workload counted
+ * errors, or 2 for bad arguments.
+ *
+ * <pre>
+ * java -cp benchmarks/target/coffer-benchmarks.jar io.coffer.benchmarks.load.LoadGenerator \
+ *   --endpoint http://127.0.0.1:9000 --access-key AK --secret-key SK --region us-east-1 \
+ *   --workloads put-1m-c8,get-1m-c8 --duration 10s --out results.jsonl
+ * </pre>
+ */
+public final class LoadGenerator {
+    private LoadGenerator() {}
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(LoadOptions.usage());
+            System.exit(2);
+            return;
+        }
+        List<WorkloadResult> results = run(options, System.out, System.err);
+        boolean errors = results.stream().anyMatch(r -> r.errors() > 0);
+        System.exit(errors ? 3 : 0);
+    }
+
+    /** Runs every workload in order; each result line is written as soon as it is known. */
+    public static List<WorkloadResult> run(LoadOptions options, PrintStream out, PrintStream log)
+            throws IOException, InterruptedException {
+        int maxConcurrency = options.workloads().stream().mapToInt(WorkloadSpec::concurrency).max().orElse(1);
+        List<WorkloadResult> results = new ArrayList<>();
+        try (S3Client s3 = S3ClientFactory.create(options, Math.max(64, maxConcurrency * 2));
+             Writer file = options.out() == null ? Writer.nullWriter()
+                     : Files.newBufferedWriter(options.out(), StandardCharsets.UTF_8,
+                             StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            ObjectStore store = new ObjectStore(s3, options.seed());
+            Workloads workloads = new Workloads(options, store);
+            for (WorkloadSpec spec : options.workloads()) {
+                log.println("# " + options.label() + " " + spec.name() + ": preparing");
+                WorkloadResult r = runOne(options, workloads, spec, log);
+                String line = r.toJson();
+                out.println(line);
+                out.flush();
+                file.write(line);
+                file.write('\n');
+                file.flush();
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    private static WorkloadResult runOne(LoadOptions o, Workloads workloads, WorkloadSpec spec, PrintStream log)
+            throws InterruptedException {
+        Workloads.Prepared p;
+        try {
+            p = workloads.prepare(spec);
+        } catch (Exception e) {
+            // a server that cannot even be populated gets a result line that says so, not a crash
+            return new WorkloadResult(o.label(), spec, o.checksums(), 0, 0, 0, 1, 0, 0, 0, 0,
+                    "prepare: " + WorkloadRunner.describe(e));
+        }
+        try {
+            if (p.warmup() && !o.warmup().isZero()) {
+                log.println("# " + o.label() + " " + spec.name() + ": warming up " + o.warmup().toSeconds() + " s");
+                WorkloadRunner.run(p.concurrency(), o.warmup(), p.maxOps(), o.seed() + 1, p.op());
+            }
+            log.println("# " + o.label() + " " + spec.name() + ": running");
+            WorkloadRunner.Tally t = WorkloadRunner.run(p.concurrency(), o.duration(), p.maxOps(), o.seed(), p.op());
+            long errors = t.errors();
+            String first = t.firstError();
+            List<String> late;
+            try {
+                late = p.check().run();
+            } catch (Exception e) {
+                late = List.of("after-check: " + WorkloadRunner.describe(e));
+            }
+            errors += late.size();
+            if (first == null && !late.isEmpty()) {
+                first = late.get(0);
+            }
+            LatencyHistogram h = t.latency();
+            return new WorkloadResult(o.label(), spec, o.checksums(), t.seconds(), t.ops(), t.bytes(), errors,
+                    h.percentileMicros(0.50), h.percentileMicros(0.99), h.maxMicros(), p.keysInBucket(), first);
+        } finally {
+            if (p.resources() != null) {
+                try {
+                    p.resources().close();
+                } catch (Exception e) {
+                    log.println("# closing " + spec.name() + ": " + WorkloadRunner.describe(e));
+                }
+            }
+        }
+    }
+}
