@@ -113,6 +113,18 @@ class MasterKeyringTest {
     }
 
     @Test
+    void environmentValueWinsOverTheFile() throws IOException {
+        String k = MasterKeyring.newKeyBase64();
+        Path file = dir.resolve("master.key");
+        assertEquals(MasterKeyring.fromBase64(k).currentKeyId(),
+                MasterKeyring.fromEnvironmentOrFile(k, file).currentKeyId());
+        assertFalse(Files.exists(file), "no file is created when the key comes from the environment");
+        MasterKeyring fromFile = MasterKeyring.fromEnvironmentOrFile("  ", file);
+        assertTrue(Files.exists(file));
+        assertEquals(fromFile.currentKeyId(), MasterKeyring.fromEnvironmentOrFile(null, file).currentKeyId());
+    }
+
+    @Test
     void fromBase64AcceptsSeveralKeysLastIsCurrent() {
         String k1 = MasterKeyring.newKeyBase64();
         String k2 = MasterKeyring.newKeyBase64();
