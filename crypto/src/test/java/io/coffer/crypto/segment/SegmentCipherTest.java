@@ -86,6 +86,11 @@ class SegmentCipherTest {
     }
 
     @Test
+    void warmUpRunsTheRequestedRounds() throws Exception {
+        assertEquals(50, (int) AesGcmTest.onFreshThread(() -> SegmentCipher.warmUp(50)));
+    }
+
+    @Test
     void rejectsBadContentIdAndPartNumber() {
         assertThrows(IllegalArgumentException.class, () -> new SegmentCipher(KEY, new byte[15], 1));
         assertThrows(IllegalArgumentException.class, () -> new SegmentCipher(KEY, CID, 0));

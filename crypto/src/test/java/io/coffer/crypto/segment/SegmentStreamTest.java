@@ -198,6 +198,44 @@ class SegmentStreamTest {
     }
 
     @Test
+    void manyConcurrentStreamsHoppingThreadsDoNotInterfere() {
+        // per-thread Ciphers are shared by every stream a thread serves; segments of one stream run on
+        // whichever thread delivers its input
+        SegmentStreams st = new SegmentStreams(512, false);
+        List<byte[]> plains = new java.util.ArrayList<>();
+        List<DataKey> keys = new java.util.ArrayList<>();
+        List<byte[]> cids = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            plains.add(randomBytes(random.nextInt(20_000)));
+            keys.add(DataKey.generate());
+            cids.add(randomBytes(16));
+        }
+        List<List<Integer>> chunkings = new java.util.ArrayList<>();
+        plains.forEach(p -> chunkings.add(SegmentStreams.randomChunks(random, p.length, 1500)));
+        List<byte[]> results = Flux.range(0, 16)
+                .flatMapSequential(i -> {
+                    Flux<ByteBuf> hopping = st.chunks(plains.get(i), 0, chunkings.get(i))
+                            .publishOn(Schedulers.parallel(), 1);
+                    Flux<ByteBuf> stored = st.encryptor.encrypt(hopping, keys.get(i), cids.get(i), 1)
+                            .publishOn(Schedulers.parallel(), 1);
+                    return st.decryptor.decrypt(stored, keys.get(i), cids.get(i), 1, plains.get(i).length,
+                                    st.layout.whole(plains.get(i).length))
+                            .map(b -> {
+                                byte[] x = new byte[b.readableBytes()];
+                                b.readBytes(x).release();
+                                return x;
+                            })
+                            .collectList()
+                            .map(SegmentStreams::concat);
+                }, 16)
+                .collectList().block(Duration.ofSeconds(60));
+        for (int i = 0; i < 16; i++) {
+            assertArrayEquals(plains.get(i), results.get(i), "stream " + i);
+        }
+        st.alloc.assertAllReleased();
+    }
+
+    @Test
     void defaultPooledAllocatorRoundTrip() {
         // the production default: pooled buffers, checked by Netty's paranoid leak detector in this JVM
         SegmentEncryptor enc = new SegmentEncryptor(SegmentLayout.DEFAULT);
