@@ -5,7 +5,6 @@ import io.coffer.shard.api.ShardException;
 import io.coffer.shard.volume.Extent;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
-import net.openhft.chronicle.values.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ import java.util.function.Supplier;
  * <p>Sizing: Chronicle Map sizes its segments at creation. Keys (16 B) and values (int + 2 longs = 20 B) are
  * constant-size, so no average-size guesses are needed; the entry count is
  * {@code max(2 × expectedEntries, 2 × rebuilt entries, MIN_ENTRIES)}: room to double before growing. When the
- * map passes {@link #GROW_AT} of its capacity (checked every 1024 puts, {@code longSize()} walks the segments),
+ * map passes {@link #GROW_AT} of its capacity (checked every {@link #GROW_CHECK_INTERVAL} puts, as {@code longSize()} walks the segments),
  * it is copied into a new file of twice the capacity under the write lock; {@code maxBloatFactor(2)} absorbs the
  * puts between checks. Files are named {@code sectors-<generation>.cm}.
  *
@@ -51,6 +50,8 @@ public final class SectorLocationIndex implements AutoCloseable {
     public static final long MIN_ENTRIES = 16_384;
     /** Fill ratio past which the map is rebuilt at twice the capacity. */
     public static final double GROW_AT = 0.75;
+    /** Puts between fill checks (a power of two); {@code maxBloatFactor} absorbs the overshoot. */
+    static final int GROW_CHECK_INTERVAL = 256;
     static final String CLEAN_MARKER = "CLEAN";
     private static final String PREFIX = "sectors-";
     private static final String SUFFIX = ".cm";
@@ -67,12 +68,12 @@ public final class SectorLocationIndex implements AutoCloseable {
     private final AtomicLong puts = new AtomicLong();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final boolean rebuilt;
-    private ChronicleMap<SectorKey, SectorLocation> map;
+    private ChronicleMap<long[], long[]> map;
     private long capacity;
     private int generation;
     private boolean closed;
 
-    private SectorLocationIndex(Path dir, ChronicleMap<SectorKey, SectorLocation> map, long capacity, int generation,
+    private SectorLocationIndex(Path dir, ChronicleMap<long[], long[]> map, long capacity, int generation,
                                 boolean rebuilt) {
         this.dir = dir;
         this.map = map;
@@ -89,6 +90,12 @@ public final class SectorLocationIndex implements AutoCloseable {
      */
     public static SectorLocationIndex open(Path dir, long expectedEntries,
                                            Supplier<Iterator<Map.Entry<SectorId, Extent>>> rebuildSource) {
+        return open(dir, expectedEntries, MIN_ENTRIES, rebuildSource);
+    }
+
+    /** {@link #open} with a different smallest capacity (tests grow a small map without 10^4 puts). */
+    static SectorLocationIndex open(Path dir, long expectedEntries, long minEntries,
+                                    Supplier<Iterator<Map.Entry<SectorId, Extent>>> rebuildSource) {
         try {
             Files.createDirectories(dir);
             Path marker = dir.resolve(CLEAN_MARKER);
@@ -100,18 +107,21 @@ public final class SectorLocationIndex implements AutoCloseable {
                 // From here on a crash must cause a rebuild: the marker goes before the first change.
                 Files.delete(marker);
                 fsyncDirectory(dir);
-                ChronicleMap<SectorKey, SectorLocation> m = builder(cap).createPersistedTo(file.toFile());
+                ChronicleMap<long[], long[]> m = builder(cap).createPersistedTo(file.toFile());
                 LOG.info("sector index opened clean: {} entries, capacity {}", m.longSize(), cap);
                 return new SectorLocationIndex(dir, m, cap, gen, false);
             }
             LOG.warn("sector index in {} was not closed cleanly (or is new); rebuilding from metadata", dir);
             Files.deleteIfExists(marker);
+            int gen = 0;
             for (Path f : files) {
+                gen = Math.max(gen, generationOf(f) + 1);
                 Files.delete(f);
             }
-            long cap = Math.max(MIN_ENTRIES, saturatedDouble(expectedEntries));
-            SectorLocationIndex idx = new SectorLocationIndex(dir, builder(cap).createPersistedTo(fileFor(dir, 0).toFile()),
-                    cap, 0, true);
+            // A fresh generation number: never reuse the path of a map that may still be mapped somewhere.
+            long cap = Math.max(minEntries, saturatedDouble(expectedEntries));
+            SectorLocationIndex idx = new SectorLocationIndex(dir, builder(cap).createPersistedTo(fileFor(dir, gen).toFile()),
+                    cap, gen, true);
             idx.fill(rebuildSource.get());
             return idx;
         } catch (IOException e) {
@@ -126,18 +136,18 @@ public final class SectorLocationIndex implements AutoCloseable {
 
     public void put(SectorId id, Extent extent) {
         Scratch s = scratch.get();
-        s.key.setHi(id.hi());
-        s.key.setLo(id.lo());
-        s.value.setVolumeIndex(extent.volumeIndex());
-        s.value.setOffset(extent.offset());
-        s.value.setLength(extent.length());
+        s.key[0] = id.hi();
+        s.key[1] = id.lo();
+        s.value[0] = extent.volumeIndex();
+        s.value[1] = extent.offset();
+        s.value[2] = extent.length();
         lock.readLock().lock();
         try {
             open().put(s.key, s.value);
         } finally {
             lock.readLock().unlock();
         }
-        if ((puts.incrementAndGet() & 1023) == 0) {
+        if ((puts.incrementAndGet() & (GROW_CHECK_INTERVAL - 1)) == 0) {
             growIfNeeded();
         }
     }
@@ -149,12 +159,12 @@ public final class SectorLocationIndex implements AutoCloseable {
 
     public Extent get(long hi, long lo) {
         Scratch s = scratch.get();
-        s.key.setHi(hi);
-        s.key.setLo(lo);
+        s.key[0] = hi;
+        s.key[1] = lo;
         lock.readLock().lock();
         try {
-            SectorLocation v = open().getUsing(s.key, s.value);
-            return v == null ? null : new Extent(v.getVolumeIndex(), v.getOffset(), v.getLength());
+            long[] v = open().getUsing(s.key, s.value);
+            return v == null ? null : new Extent((int) v[0], v[1], v[2]);
         } finally {
             lock.readLock().unlock();
         }
@@ -163,12 +173,11 @@ public final class SectorLocationIndex implements AutoCloseable {
     /** Removes a sector; returns whether it was present. */
     public boolean remove(SectorId id) {
         Scratch s = scratch.get();
-        s.key.setHi(id.hi());
-        s.key.setLo(id.lo());
+        s.key[0] = id.hi();
+        s.key[1] = id.lo();
         lock.readLock().lock();
         try {
-            ChronicleMap<SectorKey, SectorLocation> m = open();
-            return m.getUsing(s.key, s.value) != null && m.remove(s.key, s.value);
+            return open().remove(s.key) != null;
         } finally {
             lock.readLock().unlock();
         }
@@ -221,7 +230,7 @@ public final class SectorLocationIndex implements AutoCloseable {
         }
     }
 
-    private ChronicleMap<SectorKey, SectorLocation> open() {
+    private ChronicleMap<long[], long[]> open() {
         if (closed) {
             throw new ShardException(ShardException.Code.UNAVAILABLE, "sector index is closed");
         }
@@ -248,7 +257,7 @@ public final class SectorLocationIndex implements AutoCloseable {
             int newGen = generation + 1;
             Path newFile = fileFor(dir, newGen);
             Files.deleteIfExists(newFile);
-            ChronicleMap<SectorKey, SectorLocation> bigger = builder(newCapacity).createPersistedTo(newFile.toFile());
+            ChronicleMap<long[], long[]> bigger = builder(newCapacity).createPersistedTo(newFile.toFile());
             map.forEachEntry(e -> bigger.put(e.key().get(), e.value().get()));
             map.close();
             Files.delete(fileFor(dir, generation));
@@ -263,13 +272,16 @@ public final class SectorLocationIndex implements AutoCloseable {
         }
     }
 
-    private static ChronicleMapBuilder<SectorKey, SectorLocation> builder(long entries) {
-        return ChronicleMap.of(SectorKey.class, SectorLocation.class)
+    private static ChronicleMapBuilder<long[], long[]> builder(long entries) {
+        return ChronicleMap.of(long[].class, long[].class)
                 .name("coffer-sector-locations")
+                .keyMarshallers(SectorKeyMarshaller.INSTANCE, SectorKeyMarshaller.INSTANCE)
+                .valueMarshallers(SectorLocationMarshaller.INSTANCE, SectorLocationMarshaller.INSTANCE)
+                .constantKeySizeBySample(new long[2])
+                .constantValueSizeBySample(new long[3])
                 .entries(entries)
                 .maxBloatFactor(2.0)
-                .putReturnsNull(true)
-                .removeReturnsNull(true);
+                .putReturnsNull(true);
     }
 
     private static long saturatedDouble(long v) {
@@ -312,7 +324,7 @@ public final class SectorLocationIndex implements AutoCloseable {
 
     /** Per-thread reusable key and value, so lookups allocate nothing but the returned {@link Extent}. */
     private static final class Scratch {
-        final SectorKey key = Values.newHeapInstance(SectorKey.class);
-        final SectorLocation value = Values.newHeapInstance(SectorLocation.class);
+        final long[] key = new long[2];
+        final long[] value = new long[3];
     }
 }

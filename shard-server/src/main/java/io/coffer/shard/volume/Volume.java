@@ -24,11 +24,12 @@ import java.util.zip.CRC32C;
  * fsync in between, so a torn header write always leaves one valid copy. The metadata side persists the
  * index↔UUID mapping too; the header lets a volume file be identified without LMDB (recovery, tooling).
  *
- * <p>Preallocation: Java has no {@code fallocate}, so the file is sized with
- * {@link java.io.RandomAccessFile#setLength}-equivalent truncation, which on ext4/xfs creates a <em>sparse</em>
- * file: blocks are only allocated when first written. That is why free disk space is checked against the full
- * capacity before creating or growing (so a volume is never created that the disk cannot hold when the disk is
- * otherwise idle) and why a write that still hits ENOSPC is reported as {@code NO_SPACE}, not a crash.
+ * <p>Preallocation: on Linux the blocks are reserved with {@code fallocate(2)} ({@link Preallocation}), so a
+ * full disk shows up when a volume is created or grown, not in the middle of a sector write. Where that is not
+ * available the file is only sized (as {@link java.io.RandomAccessFile#setLength} would), which on ext4/xfs
+ * makes a <em>sparse</em> file whose blocks are allocated on first write. Either way free disk space is checked
+ * against the full capacity before creating or growing (minus a configured reserve for LMDB and the OS), and a
+ * write that still hits ENOSPC is reported as {@code NO_SPACE}, never a crash.
  *
  * <p>Thread-safety: positional reads and writes on the shared {@link FileChannel} are safe concurrently
  * ({@code pread}/{@code pwrite}); callers must only write inside extents they own.
@@ -78,8 +79,9 @@ public final class Volume implements AutoCloseable {
             Files.createDirectories(volumesDir);
             DiskSpace.require(volumesDir, capacity, reserveDiskBytes, "create volume " + id);
             ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            // Sparse on most Linux file systems: see the class comment.
-            ch.write(ByteBuffer.wrap(new byte[1]), capacity - 1);
+            if (!Preallocation.reserve(file, 0, capacity)) {
+                ch.write(ByteBuffer.wrap(new byte[1]), capacity - 1); // sparse: see the class comment
+            }
             Volume v = new Volume(id, index, file, ch, capacity, VolumeState.WRITABLE);
             v.writeHeader(VolumeState.WRITABLE);
             DiskSpace.fsyncDirectory(volumesDir);
@@ -235,7 +237,9 @@ public final class Volume implements AutoCloseable {
         }
         DiskSpace.require(path.getParent(), newCapacity - capacity, reserveDiskBytes, "extend volume " + id);
         try {
-            channel.write(ByteBuffer.wrap(new byte[1]), newCapacity - 1);
+            if (!Preallocation.reserve(path, capacity, newCapacity - capacity)) {
+                channel.write(ByteBuffer.wrap(new byte[1]), newCapacity - 1); // sparse: see the class comment
+            }
             channel.force(true);
             capacity = newCapacity;
         } catch (IOException e) {
