@@ -40,7 +40,11 @@ class MultipartStoreTest {
 
     @AfterEach
     void close() {
-        store.close();
+        try {
+            assertEquals(List.of(), store.meta().audit(10), "metadata invariants");
+        } finally {
+            store.close();
+        }
     }
 
     private SectorRef sector(byte[] bytes) {

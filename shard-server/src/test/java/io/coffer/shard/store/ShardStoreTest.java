@@ -60,7 +60,11 @@ class ShardStoreTest {
     @AfterEach
     void close() {
         if (store != null) {
-            store.close();
+            try {
+                assertEquals(List.of(), store.meta().audit(10), "metadata invariants");
+            } finally {
+                store.close();
+            }
         }
     }
 
