@@ -1,7 +1,35 @@
 package io.coffer.shard;
 
+import io.coffer.shard.server.ShardServerRuntime;
+import io.micronaut.context.ApplicationContext;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts a shard server: a Micronaut context in the "shard" environment, whose eager
+ * {@link ShardServerRuntime} opens the store and binds the HTTP server. Runs until the JVM is asked
+ * to stop (SIGTERM/SIGINT), then closes the context, which closes the server and the store.
+ */
 public final class ShardServerMain {
-    public static void main(String[] args) {
-        System.out.println("coffer shard");
+    private ShardServerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        ApplicationContext context;
+        try {
+            context = ApplicationContext.builder().environments(ShardServerRuntime.ENVIRONMENT).args(args).start();
+        } catch (RuntimeException e) {
+            System.err.println("coffer shard failed to start: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (context.isRunning()) {
+                context.close();
+            }
+            stopped.countDown();
+        }, "coffer-shard-shutdown"));
+        stopped.await();
     }
 }

@@ -43,6 +43,7 @@ import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -92,11 +93,8 @@ public final class RemoteShard implements Shard, ControlStore {
     public static Mono<RemoteShard> connect(String host, int port, ClusterSecret secret) {
         RemoteShard probe = new RemoteShard("", host, port, secret, 64);
         return probe.health()
-                .map(id -> {
-                    probe.close();
-                    return new RemoteShard(id, host, port, secret, 64);
-                })
-                .doOnError(e -> probe.close());
+                .map(id -> new RemoteShard(id, host, port, secret, 64))
+                .doFinally(s -> probe.pool.disposeLater().subscribe());
     }
 
     @Override
@@ -373,7 +371,11 @@ public final class RemoteShard implements Shard, ControlStore {
 
     @Override
     public void close() {
-        pool.disposeLater().block(Duration.ofSeconds(10));
+        if (Schedulers.isInNonBlockingThread()) {
+            pool.disposeLater().subscribe();
+        } else {
+            pool.disposeLater().block(Duration.ofSeconds(10));
+        }
     }
 
     // ---- plumbing ----

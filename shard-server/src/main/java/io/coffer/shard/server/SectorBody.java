@@ -51,9 +51,12 @@ final class SectorBody {
                         seen += toSector;
                         ByteBuf previous = pending.getAndSet(buf.retainedSlice(index, toSector));
                         if (done) {
+                            // cancelled meanwhile (the engine failed, the peer left): nobody will take these
                             releasePending();
-                        }
-                        if (previous != null) {
+                            if (previous != null) {
+                                previous.release();
+                            }
+                        } else if (previous != null) {
                             sink.next(previous);
                         }
                     }

@@ -49,22 +49,27 @@ final class SectorHandler {
         SectorId id = sectorId(ex);
         long offset = ex.longParam("offset", 0);
         long length = ex.longParam("length", -1);
+        if (regions != null) {
+            // one engine hop: the region both validates the range and knows its length
+            return regions.region(id, offset, length).flatMap(region -> {
+                long n = region.count();
+                ex.counters.bytesOut.add(n);
+                ex.counters.zeroCopyReads.increment();
+                ex.response.status(200)
+                        .header(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+                        .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(n));
+                return ex.response.sendObject(region).then();
+            });
+        }
         return shard.sectorInfo(id).flatMap(found -> {
             SectorInfo info = found.orElseThrow(() -> new ShardException(Code.NO_SUCH_SECTOR, "no sector " + id));
             long n = checkRange(info, offset, length);
+            ex.counters.bytesOut.add(n);
+            ex.counters.streamedReads.increment();
             ex.response.status(200)
                     .header(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
                     .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(n));
-            ex.counters.bytesOut.add(n);
-            if (n == 0) {
-                return ex.response.send();
-            }
-            if (regions != null) {
-                ex.counters.zeroCopyReads.increment();
-                return ex.response.sendObject(regions.region(id, offset, n)).then();
-            }
-            ex.counters.streamedReads.increment();
-            return ex.response.send(shard.readSector(id, offset, n)).then();
+            return n == 0 ? ex.response.send() : ex.response.send(shard.readSector(id, offset, n)).then();
         });
     }
 

@@ -13,8 +13,9 @@ import reactor.core.publisher.Mono;
 @FunctionalInterface
 public interface SectorRegionSource {
     /**
-     * A region over {@code length} bytes at {@code offset} inside the sector (already validated against
-     * the sector's length), failing with NO_SUCH_SECTOR if it vanished meanwhile.
+     * A region over {@code length} bytes at {@code offset} inside the sector ({@code length} -1: to the
+     * end); fails NO_SUCH_SECTOR for an unknown sector and INVALID_ARGUMENT for a range outside it.
+     * {@code ShardStore::region} is one.
      */
     Mono<FileRegion> region(SectorId id, long offset, long length);
 }

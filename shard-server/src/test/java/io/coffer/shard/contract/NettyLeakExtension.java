@@ -51,10 +51,10 @@ public final class NettyLeakExtension implements BeforeEachCallback, AfterEachCa
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 1; round++) {
             System.gc();
-            Thread.sleep(20);
-            for (int i = 0; i < 200; i++) {
+            Thread.sleep(10);
+            for (int i = 0; i < 100; i++) {
                 ByteBuf a = PooledByteBufAllocator.DEFAULT.directBuffer(16);
                 a.release();
                 ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(16);
