@@ -117,7 +117,14 @@ public final class AwsChunkedDecoder {
         if (!used.compareAndSet(false, true)) {
             throw new IllegalStateException("an AwsChunkedDecoder decodes one body");
         }
-        return Flux.from(body)
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return Flux.defer(() -> {
+            if (!subscribed.compareAndSet(false, true)) {
+                // The state machine holds one body's position: a second subscription would corrupt it.
+                return Flux.error(new IllegalStateException("the decoded body can be subscribed to once"));
+            }
+            return Flux.from(body);
+        })
                 .<ByteBuf>handle((buf, sink) -> {
                     ByteBuf out;
                     try {
