@@ -332,6 +332,14 @@ class AwsChunkedDecoderTest {
     }
 
     @Test
+    void storedContentEncodingDropsOnlyAwsChunked() {
+        assertEquals(null, AwsChunkedDecoder.storedContentEncoding("aws-chunked"));
+        assertEquals("gzip", AwsChunkedDecoder.storedContentEncoding("aws-chunked,gzip"));
+        assertEquals("gzip,br", AwsChunkedDecoder.storedContentEncoding("gzip, AWS-Chunked, br"));
+        assertEquals(null, AwsChunkedDecoder.storedContentEncoding(null));
+    }
+
+    @Test
     void forRequestRejectsANonNumericDecodedLength() {
         SigV4Request request = SigV4Request.of("PUT", "/b/k", S3Examples.headers("Host", "h",
                 "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-decoded-content-length", "ten"));
