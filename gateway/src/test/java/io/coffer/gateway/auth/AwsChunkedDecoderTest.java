@@ -323,10 +323,20 @@ class AwsChunkedDecoderTest {
     }
 
     @Test
-    void decoderDecodesOnlyOneBody() {
+    void decoderDecodesOnlyOneBodyAndOneSubscription() {
         AwsChunkedDecoder d = docDecoder();
-        d.decode(Flux.empty());
+        Flux<ByteBuf> decoded = d.decode(Flux.fromIterable(List.of(S3Examples.chunkedBody())).map(this::input));
         assertThrows(IllegalStateException.class, () -> d.decode(Flux.empty()));
+        decoded.doOnNext(ByteBuf::release).blockLast();
+        assertThrows(IllegalStateException.class, () -> decoded.blockLast());
+    }
+
+    @Test
+    void storedContentEncodingDropsOnlyAwsChunked() {
+        assertEquals(null, AwsChunkedDecoder.storedContentEncoding("aws-chunked"));
+        assertEquals("gzip", AwsChunkedDecoder.storedContentEncoding("aws-chunked,gzip"));
+        assertEquals("gzip,br", AwsChunkedDecoder.storedContentEncoding("gzip, AWS-Chunked, br"));
+        assertEquals(null, AwsChunkedDecoder.storedContentEncoding(null));
     }
 
     @Test
