@@ -1,6 +1,10 @@
 package io.coffer.gateway.s3;
 
+import io.coffer.gateway.auth.AuthException;
+import io.coffer.gateway.checksum.DigestException;
 import io.coffer.shard.api.ShardException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Converts failures from below (the shard API) into S3 errors, in one place. Failures that are
@@ -8,7 +12,49 @@ import io.coffer.shard.api.ShardException;
  * those once with the request id.
  */
 public final class S3Errors {
+    private static final Map<String, S3Error> BY_CODE = new HashMap<>();
+
+    static {
+        for (S3Error e : S3Error.values()) {
+            BY_CODE.putIfAbsent(e.code(), e);
+        }
+    }
+
     private S3Errors() {
+    }
+
+    /**
+     * Any failure as the S3 error the client gets: S3, shard, authentication and digest failures keep
+     * their meaning; anything else is an {@code InternalError}.
+     */
+    public static S3Exception from(Throwable e, String resource) {
+        if (e instanceof S3Exception x) {
+            return x;
+        }
+        if (e instanceof ShardException x) {
+            return fromShard(x, resource);
+        }
+        if (e instanceof AuthException x) {
+            return fromCode(x.code(), x.status(), resource, x.getMessage());
+        }
+        if (e instanceof DigestException x) {
+            return fromCode(x.code(), x.status(), resource, x.getMessage());
+        }
+        return new S3Exception(S3Error.INTERNAL_ERROR, resource);
+    }
+
+    /** The S3Error with this wire code; unknown codes keep their status class (4xx InvalidRequest, else InternalError). */
+    public static S3Exception fromCode(String code, int status, String resource, String message) {
+        S3Error error = BY_CODE.get(code);
+        if (error == null) {
+            error = status >= 400 && status < 500 ? S3Error.INVALID_REQUEST : S3Error.INTERNAL_ERROR;
+        }
+        return new S3Exception(error, resource, message);
+    }
+
+    /** The enum constant for a wire code, or null. */
+    public static S3Error byCode(String code) {
+        return BY_CODE.get(code);
     }
 
     public static S3Exception fromShard(ShardException e, String resource) {

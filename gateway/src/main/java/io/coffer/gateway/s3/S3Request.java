@@ -16,8 +16,11 @@ import reactor.core.publisher.Mono;
  * (chunk signatures verified as the bytes pass), so handlers only ever see plaintext bytes. Each
  * emitted {@link ByteBuf} belongs to the subscriber, which must release it (or hand it to a
  * {@code Shard}, which releases it). Subscribe at most once; a handler that never subscribes simply
- * leaves the body unread (the server discards it). The body fails with an {@link S3Exception}
- * (e.g. {@code SignatureDoesNotMatch}, {@code IncompleteBody}) when the bytes are bad.
+ * leaves the body unread (the server discards it). The body fails instead of completing when the
+ * bytes are bad: chunk signatures ({@code SignatureDoesNotMatch}), a signed
+ * {@code x-amz-content-sha256} ({@code XAmzContentSHA256Mismatch}, checked by the server for every
+ * operation, so handlers need not hash for it), truncation ({@code IncompleteBody}). Commit nothing
+ * before the body completed.
  */
 public final class S3Request {
     private final String requestId;
@@ -31,11 +34,11 @@ public final class S3Request {
     private final User user;
     private final Flux<ByteBuf> body;
     private final long contentLength;
-    private final Mono<HttpHeaders> trailers;
+    private final Mono<Map<String, String>> trailers;
 
     public S3Request(String requestId, HttpMethod method, S3Operation operation, String bucket, String key,
                      String path, Map<String, List<String>> query, HttpHeaders headers, User user,
-                     Flux<ByteBuf> body, long contentLength, Mono<HttpHeaders> trailers) {
+                     Flux<ByteBuf> body, long contentLength, Mono<Map<String, String>> trailers) {
         this.requestId = requestId;
         this.method = method;
         this.operation = operation;
@@ -120,10 +123,10 @@ public final class S3Request {
     }
 
     /**
-     * The trailing headers of an aws-chunked body with trailers ({@code x-amz-checksum-*}),
-     * available once {@link #body()} completed; empty headers when there are none.
+     * The trailing headers of an aws-chunked body with trailers ({@code x-amz-checksum-*}, names in
+     * lower case), available once {@link #body()} completed; an empty map when there are none.
      */
-    public Mono<HttpHeaders> trailers() {
+    public Mono<Map<String, String>> trailers() {
         return trailers;
     }
 

@@ -16,6 +16,7 @@ final class RequestRecord {
     volatile S3Operation operation = S3Operation.UNKNOWN;
     volatile String bucket;
     volatile String key;
+    volatile String resource;
     volatile int status;
     volatile String errorCode;
     volatile boolean bodyComplete;

@@ -10,7 +10,6 @@ import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Route;
 import io.coffer.gateway.s3.S3Router;
-import io.coffer.shard.api.ShardException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.netty.buffer.ByteBuf;
@@ -86,7 +85,7 @@ public final class S3Server {
         boolean admitted = limit.tryAcquire();
         Mono<S3Response> response = admitted
                 ? Mono.defer(() -> process(req, rec))
-                : Mono.error(new S3Exception(S3Error.SLOW_DOWN, req.path()));
+                : Mono.error(new S3Exception(S3Error.SLOW_DOWN));
         return response
                 .onErrorResume(e -> Mono.just(errorResponse(e, req, rec)))
                 .flatMap(r -> send(req, res, r, rec))
@@ -112,6 +111,7 @@ public final class S3Server {
         rec.operation = route.operation();
         rec.bucket = route.bucket();
         rec.key = route.key();
+        rec.resource = route.path();
         Flux<ByteBuf> raw = req.receive()
                 .retain()
                 .doOnNext(b -> rec.bytesIn.addAndGet(b.readableBytes()))
@@ -133,20 +133,18 @@ public final class S3Server {
     }
 
     private S3Response errorResponse(Throwable e, HttpServerRequest req, RequestRecord rec) {
-        S3Exception s3e;
-        if (e instanceof S3Exception x) {
-            s3e = x;
-        } else if (e instanceof ShardException x) {
-            s3e = S3Errors.fromShard(x, req.path());
-        } else {
-            s3e = new S3Exception(S3Error.INTERNAL_ERROR, null);
-        }
+        S3Exception s3e = S3Errors.from(e, null);
         if (S3Errors.isServerFault(s3e.error())) {
             // the one place unexpected failures are logged, with the id the client got
             LOG.error("request {} {} {} failed: {}", rec.requestId, rec.method, rec.operation.tag(), e.toString(), e);
         }
         rec.errorCode = s3e.error().code();
-        String resource = s3e.resource() != null ? s3e.resource() : "/" + req.path();
+        String resource = s3e.resource() != null ? s3e.resource() : rec.resource;
+        if (resource == null) {
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            resource = q < 0 ? uri : uri.substring(0, q);
+        }
         return S3ErrorWriter.toResponse(s3e, resource, rec.requestId);
     }
 
