@@ -16,11 +16,11 @@ import io.coffer.gateway.s3.S3Handler;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
+import io.coffer.gateway.s3.S3XmlReader;
 import io.coffer.gateway.s3.object.CopySource;
 import io.coffer.gateway.s3.object.ObjectHeaders;
 import io.coffer.gateway.s3.object.ObjectPutHandler;
 import io.coffer.gateway.s3.object.RangeRequest;
-import io.coffer.gateway.s3.object.RequestXml;
 import io.coffer.gateway.store.BodyChecks;
 import io.coffer.gateway.store.ByteRange;
 import io.coffer.gateway.store.ObjectMetadata;
@@ -320,7 +320,8 @@ public final class MultipartHandler implements S3Handler {
             String uploadId = req.query("uploadId");
             PutCondition condition = ObjectPutHandler.writeCondition(req);
             return upload(req, uploadId)
-                    .zipWith(RequestXml.read(req, 4 << 20).map(root -> requested(root, req.resource())))
+                    .zipWith(S3XmlReader.readBody(req, 4 << 20).map(b -> requested(S3XmlReader.root(
+                            S3XmlReader.parse(b, req.resource()), "CompleteMultipartUpload", req.resource()), req.resource())))
                     .zipWith(ObjectPutHandler.bucket(shard, req.bucket()))
                     .flatMap(t -> {
                         UploadState state = t.getT1().getT1();
@@ -344,13 +345,10 @@ public final class MultipartHandler implements S3Handler {
     }
 
     private static List<Requested> requested(Element root, String resource) {
-        if (!RequestXml.localName(root).equals("CompleteMultipartUpload")) {
-            throw new S3Exception(S3Error.MALFORMED_XML, resource);
-        }
         List<Requested> parts = new ArrayList<>();
-        for (Element p : RequestXml.children(root, "Part")) {
-            String n = RequestXml.text(p, "PartNumber");
-            String etag = RequestXml.text(p, "ETag");
+        for (Element p : S3XmlReader.children(root, "Part")) {
+            String n = S3XmlReader.childText(p, "PartNumber");
+            String etag = S3XmlReader.childText(p, "ETag");
             if (n == null || etag == null) {
                 throw new S3Exception(S3Error.MALFORMED_XML, resource);
             }
