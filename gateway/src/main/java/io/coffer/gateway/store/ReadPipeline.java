@@ -1,0 +1,223 @@
+package io.coffer.gateway.store;
+
+import io.coffer.crypto.IntegrityException;
+import io.coffer.crypto.key.DataKey;
+import io.coffer.crypto.key.MasterKeyring;
+import io.coffer.crypto.key.SseCustomerKey;
+import io.coffer.crypto.manifest.Manifest;
+import io.coffer.crypto.manifest.Part;
+import io.coffer.crypto.segment.CiphertextRange;
+import io.coffer.crypto.segment.SegmentDecryptor;
+import io.coffer.crypto.segment.SegmentLayout;
+import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.S3Exception;
+import io.coffer.shard.api.ObjectVersion;
+import io.coffer.shard.api.SectorId;
+import io.coffer.shard.api.Shard;
+import io.coffer.shard.api.ShardException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The read path: version → verified manifest (cached by blob hash) → the segments a range needs →
+ * sector reads → GCM decrypt → plaintext. A failed verification anywhere is an error, never bytes:
+ * it is logged as a repair signal and reaches the client as InternalError.
+ */
+public final class ReadPipeline {
+    private static final Logger log = LoggerFactory.getLogger(ReadPipeline.class);
+    /** Sector slices read ahead of the decryptor. */
+    private static final int SLICES_AHEAD = 1;
+
+    private final Shard shard;
+    private final MasterKeyring keyring;
+    private final SignedManifests manifests;
+
+    public ReadPipeline(Shard shard, MasterKeyring keyring, SignedManifests manifests) {
+        this.shard = shard;
+        this.keyring = keyring;
+        this.manifests = manifests;
+    }
+
+    /**
+     * The current version of a key (or the given version), verified. NoSuchKey if absent or a delete
+     * marker; NoSuchVersion for an unknown version id.
+     */
+    public Mono<StoredObject> open(String bucket, String key, String versionId) {
+        String resource = "/" + bucket + "/" + key;
+        return shard.getVersion(bucket, key, versionId)
+                .onErrorMap(e -> e instanceof ShardException se && se.code() == ShardException.Code.NO_SUCH_VERSION,
+                        e -> new S3Exception(S3Error.NO_SUCH_VERSION, resource))
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return Mono.error(new S3Exception(versionId == null ? S3Error.NO_SUCH_KEY : S3Error.NO_SUCH_VERSION, resource));
+                    }
+                    ObjectVersion v = found.get();
+                    if (v.deleteMarker()) {
+                        return Mono.error(new S3Exception(versionId == null ? S3Error.NO_SUCH_KEY : S3Error.METHOD_NOT_ALLOWED, resource));
+                    }
+                    return Mono.fromCallable(() -> new StoredObject(v, verified(v)));
+                });
+    }
+
+    /** The current version if there is one (no error when absent). */
+    public Mono<StoredObject> openIfPresent(String bucket, String key) {
+        return shard.getVersion(bucket, key, null)
+                .flatMap(found -> found.isEmpty() || found.get().deleteMarker()
+                        ? Mono.<StoredObject>empty()
+                        : Mono.fromCallable(() -> new StoredObject(found.get(), verified(found.get()))));
+    }
+
+    private Manifest verified(ObjectVersion v) {
+        try {
+            return manifests.open(v);
+        } catch (IntegrityException e) {
+            repairSignal(v.bucket(), v.key(), v.versionId(), e);
+            throw e;
+        } catch (RuntimeException e) {
+            IntegrityException ie = new IntegrityException(IntegrityException.Kind.TAMPERED_MANIFEST,
+                    "manifest does not decode", e);
+            repairSignal(v.bucket(), v.key(), v.versionId(), ie);
+            throw ie;
+        }
+    }
+
+    /**
+     * The object's data key, checking the SSE-C rules S3 applies: an SSE-C object needs its key (400
+     * InvalidRequest without, 403 AccessDenied for another key); a plain object refuses SSE-C headers.
+     */
+    public DataKey dataKey(StoredObject obj, SseCustomerKey sseC) {
+        Manifest m = obj.manifest();
+        String resource = "/" + m.bucket() + "/" + m.key();
+        if (m.sseC()) {
+            if (sseC == null) {
+                throw new S3Exception(S3Error.INVALID_REQUEST, resource,
+                        "The object was stored using a form of Server Side Encryption. "
+                                + "The correct parameters must be provided to retrieve the object.");
+            }
+            if (!sseC.matchesMd5(m.sseCKeyMd5())) {
+                throw new S3Exception(S3Error.ACCESS_DENIED, resource);
+            }
+            try {
+                return sseC.unwrap(m.wrappedDataKey());
+            } catch (IntegrityException e) {
+                throw new S3Exception(S3Error.ACCESS_DENIED, resource);
+            }
+        }
+        if (sseC != null) {
+            throw new S3Exception(S3Error.INVALID_REQUEST, resource,
+                    "The encryption parameters are not applicable to this object.");
+        }
+        return keyring.unwrap(m.wrappedDataKey());
+    }
+
+    /** Checks the SSE-C rules of {@link #dataKey} without keeping the key (HEAD). */
+    public void checkKey(StoredObject obj, SseCustomerKey sseC) {
+        dataKey(obj, sseC).destroy();
+    }
+
+    /**
+     * Streams the plaintext of {@code range}. Buffers belong to the subscriber; the caller destroys
+     * the key.
+     */
+    public Flux<ByteBuf> read(StoredObject obj, ByteRange range, DataKey key) {
+        if (range.end() > obj.size()) {
+            return Flux.error(new IllegalArgumentException("range beyond the object"));
+        }
+        Manifest m = obj.manifest();
+        SegmentDecryptor decryptor = new SegmentDecryptor(m.layout());
+        return Flux.fromIterable(plan(m, range))
+                .concatMap(p -> decryptor.decrypt(ciphertext(p.part(), p.cipher()), key, m.contentIdOf(p.part()),
+                        p.part().partNumber(), p.part().plaintextSize(), p.cipher()), 0)
+                .onErrorMap(e -> e instanceof IntegrityException || e instanceof ShardException se
+                                && (se.code() == ShardException.Code.SECTOR_CORRUPT || se.code() == ShardException.Code.NO_SUCH_SECTOR),
+                        e -> {
+                            repairSignal(m.bucket(), m.key(), m.versionId(), e);
+                            return e instanceof IntegrityException ? e
+                                    : new IntegrityException(IntegrityException.Kind.TAMPERED_SEGMENT, "sector unreadable", e);
+                        })
+                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+    }
+
+    /**
+     * Reads the first segment's worth of {@code range} before answering, so that a tampered or
+     * unreadable object (the usual case: small objects are one segment) fails before any header is
+     * sent; the rest streams afterwards. The data key is destroyed when the stream ends.
+     */
+    public Mono<Flux<ByteBuf>> readVerifyingFirst(StoredObject obj, ByteRange range, DataKey key) {
+        if (range.length() == 0) {
+            key.destroy();
+            return Mono.just(Flux.empty());
+        }
+        long headLength = headLength(obj.manifest(), range);
+        ByteRange head = new ByteRange(range.offset(), headLength);
+        ByteRange rest = new ByteRange(range.offset() + headLength, range.length() - headLength);
+        return read(obj, head, key)
+                .collect(() -> ByteBufAllocator.DEFAULT.compositeBuffer(Integer.MAX_VALUE),
+                        (CompositeByteBuf c, ByteBuf b) -> c.addComponent(true, b))
+                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                .doOnError(e -> key.destroy())
+                .map(first -> {
+                    Flux<ByteBuf> tail = rest.length() == 0 ? Flux.empty() : read(obj, rest, key);
+                    return Flux.concat(Mono.just((ByteBuf) first), tail).doFinally(s -> key.destroy());
+                });
+    }
+
+    /** Bytes from {@code range.offset()} to the end of its segment (or of the range). */
+    private static long headLength(Manifest m, ByteRange range) {
+        long partStart = 0;
+        for (Part p : m.parts()) {
+            if (range.offset() < partStart + p.plaintextSize()) {
+                long inPart = range.offset() - partStart;
+                long toSegmentEnd = m.segmentSize() - inPart % m.segmentSize();
+                return Math.min(range.length(), Math.min(toSegmentEnd, partStart + p.plaintextSize() - range.offset()));
+            }
+            partStart += p.plaintextSize();
+        }
+        return range.length();
+    }
+
+    private record PartRead(Part part, CiphertextRange cipher) {
+    }
+
+    private static List<PartRead> plan(Manifest m, ByteRange range) {
+        List<PartRead> reads = new ArrayList<>();
+        if (range.length() == 0) {
+            return reads;
+        }
+        SegmentLayout layout = m.layout();
+        long partStart = 0;
+        for (Part p : m.parts()) {
+            long partEnd = partStart + p.plaintextSize();
+            if (range.offset() < partEnd && range.end() > partStart) {
+                long first = Math.max(range.offset(), partStart) - partStart;
+                long last = Math.min(range.end(), partEnd) - 1 - partStart;
+                reads.add(new PartRead(p, layout.forPlaintextRange(p.plaintextSize(), first, last)));
+            }
+            partStart = partEnd;
+        }
+        return reads;
+    }
+
+    private Flux<ByteBuf> ciphertext(Part part, CiphertextRange range) {
+        List<Long> lengths = new ArrayList<>(part.sectors().size());
+        for (io.coffer.crypto.manifest.SectorRef s : part.sectors()) {
+            lengths.add(s.length());
+        }
+        List<SectorPlan.Slice> slices = SectorPlan.locate(lengths, range.ciphertextOffset(), range.ciphertextLength());
+        return Flux.fromIterable(slices)
+                .concatMap(s -> shard.readSector(SectorId.fromBytes(part.sectors().get(s.index()).sectorId(), 0),
+                        s.offset(), s.length()), SLICES_AHEAD);
+    }
+
+    private static void repairSignal(String bucket, String key, String versionId, Throwable e) {
+        log.error("REPAIR: integrity failure reading {}/{} version {}: {}", bucket, key, versionId, e.toString());
+    }
+}
