@@ -2,6 +2,7 @@ package io.coffer.gateway.s3;
 
 import io.coffer.gateway.s3.bucket.BucketHandler;
 import io.coffer.gateway.s3.list.BucketListHandler;
+import io.coffer.gateway.s3.multipart.MultipartHandler;
 import io.coffer.gateway.s3.object.ObjectHandlers;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
@@ -16,11 +17,14 @@ public final class S3Dispatcher {
     private final BucketListHandler listing;
     // objects branch: add your handler fields here (and constructor parameters below)
     private final ObjectHandlers objects;
+    private final MultipartHandler multipart;
 
-    public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects) {
+    public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects,
+                        MultipartHandler multipart) {
         this.buckets = buckets;
         this.listing = listing;
         this.objects = objects;
+        this.multipart = multipart;
     }
 
     public Mono<S3Response> dispatch(S3Request req) {
@@ -34,7 +38,7 @@ public final class S3Dispatcher {
                  GET_OBJECT_ATTRIBUTES, GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING,
                  GET_OBJECT_ACL, PUT_OBJECT_ACL -> objects.handle(req);
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
-                 ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> notImplemented(req);
+                 ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> multipart.handle(req);
             // ---- end objects branch ----
 
             default -> notImplemented(req);

@@ -12,6 +12,7 @@ import io.coffer.gateway.checksum.BodyDigestResult;
 import io.coffer.gateway.checksum.BodyDigests;
 import io.coffer.gateway.checksum.DigestException;
 import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.S3Errors;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.shard.api.ObjectVersion;
 import io.coffer.shard.api.PutCondition;
@@ -156,7 +157,7 @@ public final class WritePipeline {
                                 .doOnNext(r::checkChecksum)
                                 .then(Mono.fromSupplier(() -> new SealedPart(length, r, sectors)));
                     })
-                    .onErrorMap(DigestException.class, WritePipeline::asS3)
+                    .onErrorMap(DigestException.class, e -> S3Errors.from(e, null))
                     .onErrorResume(e -> discard(List.copyOf(written)).then(Mono.error(e)))
                     .doOnCancel(() -> discard(List.copyOf(written)).subscribe());
         });
@@ -214,16 +215,6 @@ public final class WritePipeline {
                             return Mono.empty();
                         }))
                 .then();
-    }
-
-    /** The S3 error a digest mismatch is (BadDigest, InvalidDigest, XAmzContentSHA256Mismatch ...). */
-    static S3Exception asS3(DigestException e) {
-        for (S3Error error : S3Error.values()) {
-            if (error.code().equals(e.code())) {
-                return new S3Exception(error, null, e.getMessage());
-            }
-        }
-        return new S3Exception(S3Error.BAD_DIGEST, null, e.getMessage());
     }
 
     /** A version id that sorts like its generation and is unique even across gateways. */

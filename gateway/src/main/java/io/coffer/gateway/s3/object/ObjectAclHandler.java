@@ -8,6 +8,8 @@ import io.coffer.gateway.s3.S3Operation;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
+import io.coffer.gateway.s3.S3XmlReader;
+import java.util.List;
 import io.coffer.gateway.store.ReadPipeline;
 import io.coffer.gateway.store.StoredObject;
 import io.coffer.gateway.store.WritePipeline;
@@ -45,7 +47,7 @@ public final class ObjectAclHandler implements S3Handler {
         }
         String canned = ObjectHeaders.cannedAcl(req);
         Mono<String> acl = canned != null ? Mono.just(canned)
-                : RequestXml.read(req, 64 * 1024).map(root -> cannedFrom(root, req.resource()));
+                : S3XmlReader.readBody(req, 64 * 1024).map(b -> cannedFrom(S3XmlReader.parse(b, req.resource()).getDocumentElement(), req.resource()));
         return acl.flatMap(a -> objects.open(req, req.query("versionId")).flatMap(obj -> {
             Map<String, String> headers = new HashMap<>(obj.manifest().headers());
             headers.put(ObjectHeaders.ACL, a);
@@ -84,23 +86,22 @@ public final class ObjectAclHandler implements S3Handler {
 
     /** The canned ACL an AccessControlPolicy document amounts to. */
     static String cannedFrom(Element root, String resource) {
-        if (!RequestXml.localName(root).equals("AccessControlPolicy")) {
+        if (root == null || !"AccessControlPolicy".equals(root.getLocalName() != null ? root.getLocalName() : root.getTagName())
+                || S3XmlReader.children(root, "AccessControlList").isEmpty()) {
             throw new S3Exception(S3Error.MALFORMED_ACL, resource);
         }
-        Element list = RequestXml.child(root, "AccessControlList");
-        if (list == null) {
-            throw new S3Exception(S3Error.MALFORMED_ACL, resource);
-        }
+        Element list = S3XmlReader.children(root, "AccessControlList").get(0);
         boolean allRead = false;
         boolean allWrite = false;
         boolean authRead = false;
-        for (Element grant : RequestXml.children(list, "Grant")) {
-            Element grantee = RequestXml.child(grant, "Grantee");
-            String permission = RequestXml.text(grant, "Permission");
+        for (Element grant : S3XmlReader.children(list, "Grant")) {
+            List<Element> grantees = S3XmlReader.children(grant, "Grantee");
+            Element grantee = grantees.isEmpty() ? null : grantees.get(0);
+            String permission = S3XmlReader.childText(grant, "Permission");
             if (grantee == null || permission == null) {
                 throw new S3Exception(S3Error.MALFORMED_ACL, resource);
             }
-            String uri = RequestXml.text(grantee, "URI");
+            String uri = S3XmlReader.childText(grantee, "URI");
             if (ALL_USERS.equals(uri)) {
                 allRead |= permission.equals("READ");
                 allWrite |= permission.equals("WRITE");

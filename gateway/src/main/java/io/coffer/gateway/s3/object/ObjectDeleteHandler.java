@@ -8,6 +8,7 @@ import io.coffer.gateway.s3.S3Operation;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
+import io.coffer.gateway.s3.S3XmlReader;
 import io.coffer.gateway.store.WritePipeline;
 import io.coffer.shard.api.BucketInfo;
 import io.coffer.shard.api.ObjectVersion;
@@ -79,24 +80,21 @@ public final class ObjectDeleteHandler implements S3Handler {
 
     private Mono<S3Response> deleteMany(S3Request req) {
         return ObjectPutHandler.bucket(shard, req.bucket())
-                .zipWith(RequestXml.read(req, MAX_XML))
+                .zipWith(S3XmlReader.readBody(req, MAX_XML).map(b -> S3XmlReader.root(S3XmlReader.parse(b, req.resource()), "Delete", req.resource())))
                 .flatMap(t -> {
                     Element root = t.getT2();
-                    if (!RequestXml.localName(root).equals("Delete")) {
-                        throw new S3Exception(S3Error.MALFORMED_XML, req.resource());
-                    }
-                    boolean quiet = "true".equalsIgnoreCase(trim(RequestXml.text(root, "Quiet")));
-                    List<Element> objects = RequestXml.children(root, "Object");
+                    boolean quiet = "true".equalsIgnoreCase(trim(S3XmlReader.childText(root, "Quiet")));
+                    List<Element> objects = S3XmlReader.children(root, "Object");
                     if (objects.isEmpty() || objects.size() > MAX_KEYS) {
                         throw new S3Exception(S3Error.MALFORMED_XML, req.resource());
                     }
                     List<String[]> targets = new ArrayList<>();
                     for (Element o : objects) {
-                        String key = RequestXml.text(o, "Key");
+                        String key = S3XmlReader.children(o, "Key").isEmpty() ? null : S3XmlReader.children(o, "Key").get(0).getTextContent();
                         if (key == null) {
                             throw new S3Exception(S3Error.MALFORMED_XML, req.resource());
                         }
-                        targets.add(new String[] {key, RequestXml.text(o, "VersionId")});
+                        targets.add(new String[] {key, S3XmlReader.childText(o, "VersionId")});
                     }
                     return Flux.fromIterable(targets)
                             .concatMap(target -> delete(t.getT1(), target[0], target[1])

@@ -7,6 +7,8 @@ import io.coffer.gateway.s3.S3Handler;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
+import io.coffer.gateway.s3.S3XmlReader;
+import java.util.List;
 import io.coffer.gateway.store.ReadPipeline;
 import io.coffer.gateway.store.StoredObject;
 import io.coffer.gateway.store.WritePipeline;
@@ -43,8 +45,8 @@ public final class ObjectTaggingHandler implements S3Handler {
                 }
                 return ObjectHeaders.versionId(S3Response.xml(xml.toXml()), obj.versionId());
             });
-            case PUT_OBJECT_TAGGING -> RequestXml.read(req, 64 * 1024)
-                    .map(root -> parse(root, req.resource()))
+            case PUT_OBJECT_TAGGING -> S3XmlReader.readBody(req, 64 * 1024)
+                    .map(b -> parse(S3XmlReader.root(S3XmlReader.parse(b, req.resource()), "Tagging", req.resource()), req.resource()))
                     .flatMap(tags -> rewrite(req, tags))
                     .map(obj -> ObjectHeaders.versionId(S3Response.ok(), obj.versionId()));
             case DELETE_OBJECT_TAGGING -> rewrite(req, Map.of())
@@ -61,17 +63,15 @@ public final class ObjectTaggingHandler implements S3Handler {
     }
 
     static Map<String, String> parse(Element root, String resource) {
-        if (!RequestXml.localName(root).equals("Tagging")) {
+        List<Element> sets = S3XmlReader.children(root, "TagSet");
+        if (sets.isEmpty()) {
             throw new S3Exception(S3Error.MALFORMED_XML, resource);
         }
-        Element set = RequestXml.child(root, "TagSet");
-        if (set == null) {
-            throw new S3Exception(S3Error.MALFORMED_XML, resource);
-        }
+        Element set = sets.get(0);
         Map<String, String> tags = new LinkedHashMap<>();
-        for (Element tag : RequestXml.children(set, "Tag")) {
-            String k = RequestXml.text(tag, "Key");
-            String v = RequestXml.text(tag, "Value");
+        for (Element tag : S3XmlReader.children(set, "Tag")) {
+            String k = rawText(tag, "Key");
+            String v = rawText(tag, "Value");
             if (k == null || v == null) {
                 throw new S3Exception(S3Error.MALFORMED_XML, resource);
             }
@@ -81,6 +81,12 @@ public final class ObjectTaggingHandler implements S3Handler {
         }
         Tags.validate(tags, resource);
         return tags;
+    }
+
+    /** Untrimmed text of a child: tag keys and values may begin or end with spaces. */
+    static String rawText(Element parent, String name) {
+        List<Element> c = S3XmlReader.children(parent, name);
+        return c.isEmpty() ? null : c.get(0).getTextContent();
     }
 
 }

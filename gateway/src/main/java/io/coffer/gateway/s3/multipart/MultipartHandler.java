@@ -1,0 +1,466 @@
+package io.coffer.gateway.s3.multipart;
+
+import io.coffer.crypto.IntegrityException;
+import io.coffer.crypto.key.DataKey;
+import io.coffer.crypto.key.MasterKeyring;
+import io.coffer.crypto.key.SseCustomerKey;
+import io.coffer.crypto.key.WrappedKey;
+import io.coffer.crypto.manifest.Manifest;
+import io.coffer.crypto.manifest.Part;
+import io.coffer.gateway.checksum.ChecksumAlgorithm;
+import io.coffer.gateway.checksum.MultipartChecksum;
+import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.S3Errors;
+import io.coffer.gateway.s3.S3Exception;
+import io.coffer.gateway.s3.S3Handler;
+import io.coffer.gateway.s3.S3Request;
+import io.coffer.gateway.s3.S3Response;
+import io.coffer.gateway.s3.S3Xml;
+import io.coffer.gateway.s3.S3XmlReader;
+import io.coffer.gateway.s3.object.CopySource;
+import io.coffer.gateway.s3.object.ObjectHeaders;
+import io.coffer.gateway.s3.object.ObjectPutHandler;
+import io.coffer.gateway.s3.object.RangeRequest;
+import io.coffer.gateway.store.BodyChecks;
+import io.coffer.gateway.store.ByteRange;
+import io.coffer.gateway.store.ObjectMetadata;
+import io.coffer.gateway.store.ReadPipeline;
+import io.coffer.gateway.store.SignedManifests;
+import io.coffer.gateway.store.SignedState;
+import io.coffer.gateway.store.WritePipeline;
+import io.coffer.shard.api.MultipartUpload;
+import io.coffer.shard.api.PutCondition;
+import io.coffer.shard.api.Shard;
+import io.coffer.shard.api.ShardException;
+import io.coffer.shard.api.UploadPart;
+import io.micronaut.context.annotation.Value;
+import io.netty.buffer.ByteBuf;
+import jakarta.inject.Singleton;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.reactivestreams.Publisher;
+import org.w3c.dom.Element;
+import reactor.core.publisher.Mono;
+
+/**
+ * CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload and AbortMultipartUpload.
+ * The upload's data key is made once and kept wrapped in the signed upload state; every part is
+ * encrypted under it with its own part number (in the GCM nonce) and a fresh content id, so no
+ * (key, nonce) pair repeats even when a part is uploaded twice. Completing only writes a manifest
+ * naming the parts' sectors.
+ */
+@Singleton
+public final class MultipartHandler implements S3Handler {
+    public static final long MIN_PART_SIZE = 5L << 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WritePipeline writer;
+    private final ReadPipeline reader;
+    private final Shard shard;
+    private final MasterKeyring keyring;
+    private final SignedState signer;
+    private final MultipartListHandler lists;
+    private final long minPartSize;
+
+    public MultipartHandler(WritePipeline writer, ReadPipeline reader, Shard shard, MasterKeyring keyring,
+                            SignedState signer, @Value("${coffer.multipart.min-part-size:5242880}") long minPartSize) {
+        this.writer = writer;
+        this.reader = reader;
+        this.shard = shard;
+        this.keyring = keyring;
+        this.signer = signer;
+        this.minPartSize = minPartSize;
+        this.lists = new MultipartListHandler(shard, signer);
+    }
+
+    @Override
+    public Mono<S3Response> handle(S3Request req) {
+        return switch (req.operation()) {
+            case CREATE_MULTIPART_UPLOAD -> create(req);
+            case UPLOAD_PART -> uploadPart(req);
+            case UPLOAD_PART_COPY -> uploadPartCopy(req);
+            case COMPLETE_MULTIPART_UPLOAD -> complete(req);
+            case ABORT_MULTIPART_UPLOAD -> abort(req);
+            case LIST_PARTS, LIST_MULTIPART_UPLOADS -> lists.handle(req);
+            default -> Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, req.resource()));
+        };
+    }
+
+    private Mono<S3Response> create(S3Request req) {
+        return Mono.defer(() -> {
+            ObjectMetadata metadata = ObjectHeaders.metadata(req);
+            SseCustomerKey sseC = ObjectHeaders.sseC(req);
+            ChecksumAlgorithm algorithm = ObjectHeaders.checksumAlgorithm(req);
+            String type = req.header("x-amz-checksum-type");
+            if (type != null && !type.equals("COMPOSITE") && !type.equals("FULL_OBJECT")) {
+                throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(), "Value for x-amz-checksum-type header is invalid.");
+            }
+            if (algorithm == null && type != null) {
+                throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                        "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
+            }
+            if (algorithm != null && type == null) {
+                type = algorithm == ChecksumAlgorithm.CRC64NVME ? "FULL_OBJECT" : "COMPOSITE";
+            }
+            if ("FULL_OBJECT".equals(type) && !algorithm.supportsFullObject()) {
+                throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                        "The FULL_OBJECT checksum type cannot be used with the " + algorithm.name().toLowerCase() + " checksum algorithm.");
+            }
+            String checksumType = type == null ? "" : type;
+            String uploadId = newUploadId();
+            DataKey key = DataKey.generate();
+            WrappedKey wrapped;
+            try {
+                wrapped = writer.wrap(key, sseC);
+            } finally {
+                key.destroy();
+            }
+            UploadState state = new UploadState(req.bucket(), req.key(), uploadId, writer.settings().segmentSize(),
+                    wrapped, sseC == null ? "" : sseC.keyMd5Base64(), algorithm == null ? "" : algorithm.name(),
+                    checksumType, metadata);
+            return ObjectPutHandler.bucket(shard, req.bucket())
+                    .then(shard.createUpload(new MultipartUpload(req.bucket(), req.key(), uploadId,
+                            System.currentTimeMillis(), state.sign(signer))))
+                    .then(Mono.fromSupplier(() -> {
+                        S3Response r = S3Response.xml(S3Xml.document("InitiateMultipartUploadResult")
+                                .element("Bucket", req.bucket()).element("Key", req.key())
+                                .element("UploadId", uploadId).toXml());
+                        ObjectHeaders.encryption(r, sseC);
+                        if (algorithm != null) {
+                            r.header("x-amz-checksum-algorithm", algorithm.name());
+                            r.header("x-amz-checksum-type", checksumType);
+                        }
+                        return r;
+                    }));
+        });
+    }
+
+    private static String newUploadId() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The open upload and its verified state; NoSuchUpload if it is not open. */
+    Mono<UploadState> upload(S3Request req, String uploadId) {
+        if (uploadId == null || uploadId.isEmpty()) {
+            return Mono.error(new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()));
+        }
+        return ObjectPutHandler.bucket(shard, req.bucket())
+                .then(shard.getUpload(req.bucket(), req.key(), uploadId))
+                .onErrorMap(ShardException.class, e -> e.code() == ShardException.Code.NO_SUCH_UPLOAD
+                        ? new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()) : e)
+                .map(u -> UploadState.open(signer,
+                        u.orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource())).state(),
+                        req.bucket(), req.key(), uploadId));
+    }
+
+    /** The upload's data key; SSE-C uploads need the same customer key on every part. */
+    private DataKey dataKey(S3Request req, UploadState state, SseCustomerKey sseC) {
+        if (!state.sseCKeyMd5().isEmpty()) {
+            if (sseC == null || !sseC.matchesMd5(state.sseCKeyMd5())) {
+                throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                        "The provided encryption parameters did not match the ones used originally.");
+            }
+            return sseC.unwrap(state.wrappedKey());
+        }
+        if (sseC != null) {
+            throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                    "The provided encryption parameters did not match the ones used originally.");
+        }
+        return keyring.unwrap(state.wrappedKey());
+    }
+
+    private static int partNumber(S3Request req) {
+        String s = req.query("partNumber");
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1 && n <= Part.MAX_PART_NUMBER) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(),
+                "Part number must be an integer between 1 and 10000, inclusive");
+    }
+
+    private Mono<S3Response> uploadPart(S3Request req) {
+        return Mono.defer(() -> {
+            int partNumber = partNumber(req);
+            long length = req.contentLength();
+            if (length < 0) {
+                throw new S3Exception(S3Error.MISSING_CONTENT_LENGTH, req.resource());
+            }
+            if (length > ObjectHeaders.MAX_OBJECT_SIZE) {
+                throw new S3Exception(S3Error.ENTITY_TOO_LARGE, req.resource());
+            }
+            SseCustomerKey sseC = ObjectHeaders.sseC(req);
+            BodyChecks checks = ObjectHeaders.bodyChecks(req);
+            String uploadId = req.query("uploadId");
+            return upload(req, uploadId).flatMap(state -> {
+                BodyChecks partChecks = checks.algorithm() == null && !state.checksumAlgorithm().isEmpty()
+                        ? new BodyChecks(checks.contentMd5(), ChecksumAlgorithm.fromName(state.checksumAlgorithm()).orElseThrow(),
+                        checks.expectedChecksum(), checks.payloadSha256())
+                        : checks;
+                return writePart(req, state, uploadId, partNumber, req.body(), length, partChecks, sseC)
+                        .map(part -> {
+                            S3Response r = S3Response.ok().etag(part.md5Hex());
+                            ObjectHeaders.encryption(r, sseC);
+                            if (partChecks.algorithm() != null && !part.checksum().isEmpty()) {
+                                r.header(partChecks.algorithm().headerName(), part.checksum());
+                            }
+                            return r;
+                        });
+            });
+        });
+    }
+
+    /** Encrypts a part's bytes into sectors and records the part (replacing one with the same number). */
+    private Mono<PartState> writePart(S3Request req, UploadState state, String uploadId, int partNumber,
+                                      Publisher<ByteBuf> body, long length, BodyChecks checks, SseCustomerKey sseC) {
+        if (!state.checksumAlgorithm().isEmpty() && checks.algorithm() != null
+                && !checks.algorithm().name().equals(state.checksumAlgorithm())) {
+            return Mono.error(new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                    "Checksum Type mismatch occurred, expected checksum Type: " + state.checksumAlgorithm().toLowerCase()
+                            + ", actual checksum Type: " + checks.algorithm().name().toLowerCase()));
+        }
+        DataKey key = dataKey(req, state, sseC);
+        byte[] contentId = WritePipeline.newContentId();
+        return writer.seal(body, length, checks, key, contentId, partNumber)
+                .doFinally(s -> key.destroy())
+                .flatMap(sealed -> {
+                    String checksum = sealed.digests().checksumBase64();
+                    PartState part = new PartState(uploadId, partNumber, length, sealed.digests().md5Hex(),
+                            checksum == null ? "" : checksum, contentId, sealed.sectors());
+                    UploadPart record = new UploadPart(uploadId, partNumber, length, part.md5Hex(),
+                            System.currentTimeMillis(), sealed.sectors(), part.sign(signer));
+                    return shard.putPart(req.bucket(), req.key(), record)
+                            .onErrorResume(e -> writer.discard(sealed.sectors().stream().map(s -> s.id()).toList())
+                                    .then(Mono.error(e instanceof ShardException se && se.code() == ShardException.Code.NO_SUCH_UPLOAD
+                                            ? new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()) : e)))
+                            .thenReturn(part);
+                });
+    }
+
+    private Mono<S3Response> uploadPartCopy(S3Request req) {
+        return Mono.defer(() -> {
+            int partNumber = partNumber(req);
+            CopySource src = CopySource.parse(req.header("x-amz-copy-source"), req.resource());
+            SseCustomerKey srcKey = ObjectHeaders.sseC(req, "x-amz-copy-source-");
+            SseCustomerKey dstKey = ObjectHeaders.sseC(req);
+            String uploadId = req.query("uploadId");
+            return upload(req, uploadId).flatMap(state -> reader.open(src.bucket(), src.key(), src.versionId())
+                    .flatMap(source -> {
+                        var conditions = new io.coffer.gateway.s3.object.Preconditions(
+                                req.header("x-amz-copy-source-if-match"), req.header("x-amz-copy-source-if-none-match"),
+                                req.header("x-amz-copy-source-if-modified-since"),
+                                req.header("x-amz-copy-source-if-unmodified-since"));
+                        if (conditions.evaluateForCopy(source.etag(), source.lastModifiedMillis())
+                                != io.coffer.gateway.s3.object.Preconditions.Outcome.PROCEED) {
+                            throw new S3Exception(S3Error.PRECONDITION_FAILED, req.resource());
+                        }
+                        ByteRange range = copyRange(req, source.size());
+                        if (range.length() > ObjectHeaders.MAX_OBJECT_SIZE) {
+                            throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                                    "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");
+                        }
+                        DataKey sourceKey = reader.dataKey(source, srcKey);
+                        BodyChecks checks = state.checksumAlgorithm().isEmpty() ? BodyChecks.NONE
+                                : new BodyChecks(null, ChecksumAlgorithm.fromName(state.checksumAlgorithm()).orElseThrow(),
+                                Mono.empty(), null);
+                        return writePart(req, state, uploadId, partNumber,
+                                reader.read(source, range, sourceKey).doFinally(s -> sourceKey.destroy()),
+                                range.length(), checks, dstKey)
+                                .map(part -> {
+                                    S3Response r = S3Response.xml(S3Xml.document("CopyPartResult")
+                                            .element("ETag", "\"" + part.md5Hex() + "\"")
+                                            .timestamp("LastModified", System.currentTimeMillis()).toXml());
+                                    if (src.versionId() != null) {
+                                        r.header("x-amz-copy-source-version-id", src.versionId());
+                                    }
+                                    return ObjectHeaders.encryption(r, dstKey);
+                                });
+                    }));
+        });
+    }
+
+    /** x-amz-copy-source-range: exactly {@code bytes=first-last} inside the source, else the whole source. */
+    private static ByteRange copyRange(S3Request req, long size) {
+        String h = req.header("x-amz-copy-source-range");
+        if (h == null) {
+            return ByteRange.whole(size);
+        }
+        if (!h.matches("bytes=\\d+-\\d+")) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(),
+                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+        }
+        RangeRequest rr = RangeRequest.parse(h, size);
+        String[] ab = h.substring(6).split("-");
+        if (!(rr instanceof RangeRequest.Partial p) || Long.parseLong(ab[1]) >= size) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(),
+                    "Range specified is not valid for source object of size: " + size);
+        }
+        return p.range();
+    }
+
+    /** A part named in CompleteMultipartUpload. */
+    private record Requested(int partNumber, String etag) {
+    }
+
+    private Mono<S3Response> complete(S3Request req) {
+        return Mono.defer(() -> {
+            String uploadId = req.query("uploadId");
+            PutCondition condition = ObjectPutHandler.writeCondition(req);
+            return upload(req, uploadId)
+                    .zipWith(S3XmlReader.readBody(req, 4 << 20).map(b -> requested(S3XmlReader.root(
+                            S3XmlReader.parse(b, req.resource()), "CompleteMultipartUpload", req.resource()), req.resource())))
+                    .zipWith(ObjectPutHandler.bucket(shard, req.bucket()))
+                    .flatMap(t -> {
+                        UploadState state = t.getT1().getT1();
+                        List<Requested> wanted = t.getT1().getT2();
+                        return shard.listParts(req.bucket(), req.key(), uploadId, 0, Part.MAX_PART_NUMBER)
+                                .flatMap(stored -> commit(req, uploadId, state, wanted, stored, condition,
+                                        ObjectPutHandler.versioned(t.getT2())));
+                    })
+                    .map(obj -> {
+                        String location = "/" + req.bucket() + "/" + req.key();
+                        S3Response r = S3Response.xml(S3Xml.document("CompleteMultipartUploadResult")
+                                .element("Location", location).element("Bucket", req.bucket())
+                                .element("Key", req.key()).element("ETag", "\"" + obj.etag() + "\"")
+                                .toXml());
+                        ObjectHeaders.versionId(r, obj.versionId());
+                        ObjectHeaders.encryption(r, obj.manifest());
+                        ObjectHeaders.checksums(r, obj.manifest());
+                        return r;
+                    });
+        });
+    }
+
+    private static List<Requested> requested(Element root, String resource) {
+        List<Requested> parts = new ArrayList<>();
+        for (Element p : S3XmlReader.children(root, "Part")) {
+            String n = S3XmlReader.childText(p, "PartNumber");
+            String etag = S3XmlReader.childText(p, "ETag");
+            if (n == null || etag == null) {
+                throw new S3Exception(S3Error.MALFORMED_XML, resource);
+            }
+            try {
+                parts.add(new Requested(Integer.parseInt(n.trim()), unquote(etag)));
+            } catch (NumberFormatException e) {
+                throw new S3Exception(S3Error.MALFORMED_XML, resource);
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new S3Exception(S3Error.MALFORMED_XML, resource);
+        }
+        return parts;
+    }
+
+    private static String unquote(String etag) {
+        String e = etag.trim();
+        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    }
+
+    private Mono<io.coffer.gateway.store.StoredObject> commit(S3Request req, String uploadId, UploadState state,
+                                                            List<Requested> wanted, List<UploadPart> stored,
+                                                            PutCondition condition, boolean versioned) {
+        Map<Integer, UploadPart> byNumber = new HashMap<>();
+        for (UploadPart p : stored) {
+            byNumber.put(p.partNumber(), p);
+        }
+        List<Part> parts = new ArrayList<>(wanted.size());
+        List<byte[]> partChecksums = new ArrayList<>();
+        List<MultipartChecksum.Part> fullObjectParts = new ArrayList<>();
+        MessageDigest md5s = md5();
+        long size = 0;
+        int previous = 0;
+        for (int i = 0; i < wanted.size(); i++) {
+            Requested w = wanted.get(i);
+            if (w.partNumber() <= previous) {
+                throw new S3Exception(S3Error.INVALID_PART_ORDER, req.resource());
+            }
+            previous = w.partNumber();
+            UploadPart record = byNumber.get(w.partNumber());
+            if (record == null) {
+                throw new S3Exception(S3Error.INVALID_PART, req.resource());
+            }
+            PartState part;
+            try {
+                part = PartState.open(signer, record.state(), uploadId, w.partNumber());
+            } catch (IntegrityException | IllegalArgumentException e) {
+                throw new IntegrityException(IntegrityException.Kind.TAMPERED_MANIFEST,
+                        "part " + w.partNumber() + " of upload " + uploadId + " does not verify", e);
+            }
+            if (!part.md5Hex().equals(w.etag())) {
+                throw new S3Exception(S3Error.INVALID_PART, req.resource());
+            }
+            if (i < wanted.size() - 1 && part.size() < minPartSize) {
+                throw new S3Exception(S3Error.ENTITY_TOO_SMALL, req.resource());
+            }
+            parts.add(new Part(w.partNumber(), part.size(), part.md5Hex(),
+                    SignedManifests.manifestSectors(part.sectors()), part.contentId()));
+            md5s.update(HexFormat.of().parseHex(part.md5Hex()));
+            if (!state.checksumAlgorithm().isEmpty()) {
+                if (part.checksum().isEmpty()) {
+                    throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                            "The upload was created using a " + state.checksumAlgorithm().toLowerCase()
+                                    + " checksum. The complete request must include the checksum for each part.");
+                }
+                byte[] raw = Base64.getDecoder().decode(part.checksum());
+                partChecksums.add(raw);
+                fullObjectParts.add(new MultipartChecksum.Part(raw, part.size()));
+            }
+            size += part.size();
+        }
+        String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + parts.size();
+        Map<String, String> checksums = Map.of();
+        if (!state.checksumAlgorithm().isEmpty()) {
+            ChecksumAlgorithm a = ChecksumAlgorithm.fromName(state.checksumAlgorithm()).orElseThrow();
+            String value = state.checksumType().equals("FULL_OBJECT")
+                    ? MultipartChecksum.fullObject(a, fullObjectParts)
+                    : MultipartChecksum.composite(a, partChecksums);
+            checksums = Map.of(a.name(), value);
+        }
+        ObjectMetadata m = state.metadata();
+        Manifest.Builder b = Manifest.builder()
+                .bucket(req.bucket()).key(req.key())
+                .size(size).etag(etag).lastModifiedMillis(System.currentTimeMillis())
+                .contentType(m.contentType()).userMetadata(m.userMetadata()).headers(m.headers()).tags(m.tags())
+                .checksums(checksums)
+                // the manifest's own content id is unused by the parts (each has its own); keep it unique
+                .contentId(WritePipeline.newContentId())
+                .segmentSize(state.segmentSize())
+                .wrappedKey(state.wrappedKey())
+                .sseC(state.sseCKeyMd5().isEmpty() ? null : state.sseCKeyMd5())
+                .parts(parts);
+        return writer.commitWith(b, versioned, v -> shard.completeUpload(uploadId, v, condition, !versioned))
+                .onErrorMap(ShardException.class, e -> e.code() == ShardException.Code.NO_SUCH_UPLOAD
+                        ? new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()) : S3Errors.fromShard(e, req.resource()));
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Mono<S3Response> abort(S3Request req) {
+        String uploadId = req.query("uploadId");
+        return ObjectPutHandler.bucket(shard, req.bucket())
+                .then(shard.abortUpload(req.bucket(), req.key(), uploadId == null ? "" : uploadId))
+                .onErrorMap(ShardException.class, e -> e.code() == ShardException.Code.NO_SUCH_UPLOAD
+                        || e.code() == ShardException.Code.INVALID_ARGUMENT
+                        ? new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()) : e)
+                .thenReturn(S3Response.noContent());
+    }
+}
