@@ -26,6 +26,10 @@ public final class LoadGenerator {
     private LoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null) {
+            // keep the SDK's debug logging out of the result stream (gateway brings logback along)
+            System.setProperty("logback.configurationFile", "coffer-load-logback.xml");
+        }
         LoadOptions options;
         try {
             options = LoadOptions.parse(args);

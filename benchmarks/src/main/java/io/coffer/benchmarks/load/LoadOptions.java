@@ -26,6 +26,8 @@ public record LoadOptions(
         String bucket,
         String listBucket,
         int listKeys,
+        int pageKeys,
+        int smallPool,
         Duration populateTimeout,
         long rangeObjectSize,
         long partSize,
@@ -59,6 +61,9 @@ public record LoadOptions(
         if (maxOps < 1 || listKeys < 1 || listKeys > 10_000_000 || deleteObjects < 1) {
             throw new IllegalArgumentException("--max-ops, --list-keys and --delete-objects must be >= 1 "
                     + "(--list-keys <= 10^7)");
+        }
+        if (pageKeys < 1 || pageKeys > 1000 || smallPool < 1 || smallPool > 100_000) {
+            throw new IllegalArgumentException("--page-keys must be in [1, 1000] and --small-pool in [1, 100000]");
         }
         if (partSize < 5L << 20 || rangeObjectSize < 1 << 20) {
             throw new IllegalArgumentException("--part-size must be >= 5m and --range-object >= 1m");
@@ -108,6 +113,8 @@ public record LoadOptions(
                 a.getOrDefault("--bucket", "coffer-bench"),
                 a.get("--list-bucket"),
                 Integer.parseInt(a.getOrDefault("--list-keys", "10000")),
+                Integer.parseInt(a.getOrDefault("--page-keys", "1000")),
+                Integer.parseInt(a.getOrDefault("--small-pool", "1000")),
                 parseDuration(a.getOrDefault("--populate-timeout", "30m")),
                 WorkloadSpec.parseSize(a.getOrDefault("--range-object", "256m")),
                 WorkloadSpec.parseSize(a.getOrDefault("--part-size", "8m")),
@@ -149,7 +156,7 @@ public record LoadOptions(
                   --endpoint http://127.0.0.1:9000 --access-key AK --secret-key SK [--region us-east-1]
                   [--workloads put-1m-c8,get-1m-c8,...] [--duration 10s] [--warmup 0s] [--max-ops 1000000]
                   [--out results.jsonl] [--label coffer] [--bucket coffer-bench] [--list-bucket NAME]
-                  [--list-keys 10000] [--populate-timeout 30m] [--range-object 256m] [--part-size 8m]
+                  [--list-keys 10000] [--page-keys 1000] [--small-pool 1000] [--populate-timeout 30m] [--range-object 256m] [--part-size 8m]
                   [--delete-objects 2000] [--no-checksums] [--retries 0] [--seed 42]
                 workloads: <put|get|head|delete|range|mpu>-<size>-c<N>, list-flat-cN, list-delim-cN
                 default workloads: """ + DEFAULT_WORKLOADS;

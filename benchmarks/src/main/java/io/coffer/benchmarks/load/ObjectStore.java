@@ -121,8 +121,17 @@ public final class ObjectStore {
                     return 0;
                 }
             }
-            put(bucket, key, Payload.streamId(seed, key, 0), size);
-            return size;
+            // setup, not measurement: a PUT that fails is tried twice more before population gives up
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    put(bucket, key, Payload.streamId(seed, key, 0), size);
+                    return size;
+                } catch (RuntimeException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
         });
         if (t.errors() > 0) {
             throw new IllegalStateException("populating " + bucket + ": " + t.errors() + " of " + count

@@ -107,7 +107,7 @@ public final class Workloads {
 
     private int poolSize(long size) {
         if (size <= 64 * 1024) {
-            return 1000;
+            return options.smallPool();
         }
         return (int) Math.max(1, Math.min(64, (512L << 20) / size));
     }
@@ -276,7 +276,7 @@ public final class Workloads {
     }
 
     private Prepared list(WorkloadSpec spec) throws InterruptedException {
-        ListingBucket lb = new ListingBucket(store, options.listBucket(), options.listKeys());
+        ListingBucket lb = new ListingBucket(store, options.listBucket(), options.listKeys(), options.pageKeys());
         lb.ensurePopulated(32, options.populateTimeout());
         boolean flat = spec.op() == WorkloadSpec.Op.LIST_FLAT;
         WorkloadRunner.Operation op = w -> {

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# End-to-end load benchmark (issue 5), in one run on this machine:
+#   1. builds benchmarks/target/coffer-benchmarks.jar (and the gateway jar) if missing or stale,
+#   2. measures the physical limits once with ../shared/tools/limits/run.sh (skipped with a note
+#      when that harness is not there),
+#   3. starts s3proxy (filesystem backend) and runs the workloads against it REPEATS times,
+#   4. starts Coffer embedded (java -jar gateway/target/coffer-gateway.jar, fresh data dir, fixed
+#      root keys) if the jar exists and answers, and runs the same workloads REPEATS times,
+#   5. writes the medians into docs/benchmarks.md (between the load-benchmark markers) and plots
+#      throughput against concurrency to docs/benchmarks-concurrency.png.
+# Every server listens on 127.0.0.1 only and is stopped on exit (trap). Every wait is bounded.
+#
+# usage: benchmarks/scripts/run-bench.sh [options]
+#   --duration 10s       time per workload and repeat (each also bounded by --max-ops)
+#   --warmup 2s          untimed warm-up before each workload
+#   --repeats 3          runs per server; the table shows medians
+#   --list-keys 10000    keys in the ListObjectsV2 bucket (100000 for the full run)
+#   --workloads a,b,c    subset of workloads (default: all of issue 5)
+#   --servers s3proxy,coffer
+#   --no-limits          do not run the limits harness (the table then has no limit ratios)
+#   --no-checksums       turn the SDK's default checksums off (default: on, as users' tools)
+#   --scale              also measure PUT/GET/LIST latency with 10^4 objects stored (10^6 with
+#                        --scale-keys "10000 1000000"; population bounded by --populate-timeout)
+#   --populate-timeout 30m
+#   --no-doc             leave docs/benchmarks.md and the PNG alone (results stay in WORK)
+# environment: S3PROXY_VERSION (3.3.0), S3PROXY_PORT (18080), COFFER_PORT (9000),
+#   COFFER_MGMT_PORT (9001), BENCH_WORK (benchmarks/target/bench), LIMITS_ROUNDS (1),
+#   LIMITS_SH (../shared/tools/limits/run.sh, else /work/shared/tools/limits/run.sh)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${BENCH_WORK:-$ROOT/benchmarks/target/bench}
+S3PROXY_VERSION=${S3PROXY_VERSION:-3.3.0}
+S3PROXY_PORT=${S3PROXY_PORT:-18080}
+COFFER_PORT=${COFFER_PORT:-9000}
+COFFER_MGMT_PORT=${COFFER_MGMT_PORT:-9001}
+LIMITS_ROUNDS=${LIMITS_ROUNDS:-1}
+# fixed benchmark-only credentials (loopback servers that live for one run)
+COFFER_AK=COFFERBENCHKEY000001
+COFFER_SK=benchsecretnotarealone000000000000000000
+
+DURATION=10s
+WARMUP=2s
+REPEATS=3
+LIST_KEYS=10000
+WORKLOADS=""
+SERVERS="s3proxy,coffer"
+RUN_LIMITS=1
+CHECKSUM_FLAG=""
+SCALE=0
+SCALE_KEYS="10000"
+POPULATE_TIMEOUT=30m
+WRITE_DOC=1
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --repeats) REPEATS=$2; shift 2 ;;
+    --list-keys) LIST_KEYS=$2; shift 2 ;;
+    --workloads) WORKLOADS=$2; shift 2 ;;
+    --servers) SERVERS=$2; shift 2 ;;
+    --no-limits) RUN_LIMITS=0; shift ;;
+    --no-checksums) CHECKSUM_FLAG="--no-checksums"; shift ;;
+    --scale) SCALE=1; shift ;;
+    --scale-keys) SCALE=1; SCALE_KEYS=$2; shift 2 ;;
+    --populate-timeout) POPULATE_TIMEOUT=$2; shift 2 ;;
+    --no-doc) WRITE_DOC=0; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case "$REPEATS" in ''|*[!0-9]*) echo "--repeats must be a number" >&2; exit 2 ;; esac
+[ "$REPEATS" -ge 1 ] && [ "$REPEATS" -le 9 ] || { echo "--repeats must be 1..9" >&2; exit 2; }
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS=$WORK/results/$STAMP
+mkdir -p "$RESULTS"
+LOG=$RESULTS/run.log
+note() { echo "# $*" | tee -a "$LOG" >&2; }
+
+# ---- servers we start, stopped on any exit ----------------------------------------------------
+PIDS=()
+stop_all() {
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] || continue
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  PIDS=()
+}
+trap stop_all EXIT INT TERM
+
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# waits (bounded) until something answers HTTP on 127.0.0.1:$1; fails if pid $2 died
+wait_http() {
+  local port=$1 pid=$2 limit=${3:-180}
+  for _ in $(seq 1 "$limit"); do
+    if ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    local code
+    code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" 2>/dev/null || true)
+    if [ -n "$code" ] && [ "$code" != "000" ]; then return 0; fi
+    sleep 1
+  done
+  return 1
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---- 1. build ------------------------------------------------------------------------------------
+JAR=$ROOT/benchmarks/target/coffer-benchmarks.jar
+GATEWAY_JAR=$ROOT/gateway/target/coffer-gateway.jar
+stale() {
+  [ ! -f "$JAR" ] && return 0
+  [ -n "$(find "$ROOT/benchmarks/src" "$ROOT/benchmarks/pom.xml" -newer "$JAR" -print -quit 2>/dev/null)" ]
+}
+if stale; then
+  note "building coffer-benchmarks.jar (mvn -B -q -DskipTests package -pl benchmarks -am)"
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl benchmarks -am) >>"$LOG" 2>&1 \
+    || { echo "build failed, see $LOG" >&2; exit 1; }
+fi
+[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
+
+# ---- machine ---------------------------------------------------------------------------------------
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') x $(nproc)"
+  echo "mem_gib=$(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)"
+  echo "java=$(java -version 2>&1 | head -1)"
+  echo "kernel=$(uname -r)"
+  echo "fs=$(df -T "$WORK" | awk 'NR==2 {print $2 " on " $1}')"
+  echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "commit=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+} > "$RESULTS/machine.txt"
+
+# ---- 2. physical limits ---------------------------------------------------------------------------
+LIMITS_SH=${LIMITS_SH:-}
+if [ -z "$LIMITS_SH" ]; then
+  for c in "$ROOT/../shared/tools/limits/run.sh" /work/shared/tools/limits/run.sh; do
+    [ -f "$c" ] && { LIMITS_SH=$c; break; }
+  done
+fi
+if [ "$RUN_LIMITS" = 1 ] && [ -n "$LIMITS_SH" ] && [ -f "$LIMITS_SH" ]; then
+  note "measuring physical limits: $LIMITS_SH $LIMITS_ROUNDS (DATA_DIR on the benchmark disk)"
+  mkdir -p "$WORK/limits-data"
+  if DATA_DIR="$WORK/limits-data" LIMITS_WORK="$WORK/limits" timeout 3600 \
+       bash "$LIMITS_SH" "$LIMITS_ROUNDS" > "$RESULTS/limits.txt" 2>>"$LOG"; then
+    note "limits: $(wc -l < "$RESULTS/limits.txt") lines"
+  else
+    note "limits harness failed; the table has no limit ratios"
+    : > "$RESULTS/limits.txt"
+  fi
+else
+  note "limits: not measured (harness not found or --no-limits); ratios to the limit are left out"
+  : > "$RESULTS/limits.txt"
+fi
+
+# ---- workloads -----------------------------------------------------------------------------------
+ALL_WORKLOADS="put-1m-c1,put-1m-c8,put-1m-c32,get-1m-c1,get-1m-c8,get-1m-c32"
+ALL_WORKLOADS+=",put-64m-c1,put-64m-c8,put-64m-c32,get-64m-c1,get-64m-c4,get-64m-c8,get-64m-c32"
+ALL_WORKLOADS+=",range-1m-c1,range-1m-c8,put-4k-c16,get-4k-c16,head-4k-c16"
+ALL_WORKLOADS+=",list-flat-c1,list-delim-c1,mpu-256m-c4,mpu-1g-c4,delete-4k-c16"
+WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
+SCALE_WORKLOADS="put-4k-c1,get-4k-c1,list-flat-c1,list-delim-c1"
+
+# run_load LABEL ENDPOINT AK SK OUT [extra args...]: one LoadGenerator run; errors are counted
+# in its JSON lines, so its exit status 3 (some errors) does not stop the script
+run_load() {
+  local label=$1 endpoint=$2 ak=$3 sk=$4 out=$5; shift 5
+  local rc=0
+  timeout 7200 java -Xmx1g -cp "$JAR" io.coffer.benchmarks.load.LoadGenerator \
+    --endpoint "$endpoint" --access-key "$ak" --secret-key "$sk" --region us-east-1 \
+    --label "$label" --duration "$DURATION" --warmup "$WARMUP" --out "$out" \
+    --populate-timeout "$POPULATE_TIMEOUT" $CHECKSUM_FLAG "$@" >/dev/null 2>>"$LOG" || rc=$?
+  if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then note "$label: LoadGenerator exited $rc (see $LOG)"; fi
+  return 0
+}
+
+bench_server() {
+  local label=$1 endpoint=$2 ak=$3 sk=$4
+  for r in $(seq 1 "$REPEATS"); do
+    note "$label: repeat $r/$REPEATS ($WORKLOADS)"
+    run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-r$r.jsonl" \
+      --workloads "$WORKLOADS" --list-keys "$LIST_KEYS"
+  done
+  if [ "$SCALE" = 1 ]; then
+    for n in $SCALE_KEYS; do
+      note "$label: scale, $n objects stored"
+      for r in $(seq 1 "$REPEATS"); do
+        run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-scale$n-r$r.jsonl" \
+          --workloads "$SCALE_WORKLOADS" --bucket "coffer-scale-$n" --list-bucket "coffer-scale-$n" \
+          --list-keys "$n"
+      done
+    done
+  fi
+}
+
+# ---- 3. s3proxy ------------------------------------------------------------------------------------
+if [[ ",$SERVERS," == *",s3proxy,"* ]]; then
+  S3P_JAR=$WORK/s3proxy/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar
+  if [ ! -f "$S3P_JAR" ]; then
+    note "fetching org.gaul:s3proxy:$S3PROXY_VERSION (jar-with-dependencies) from Maven Central"
+    mkdir -p "$WORK/s3proxy"
+    (cd "$WORK/s3proxy" && timeout 900 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+        -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
+        -DoutputDirectory="$WORK/s3proxy") >>"$LOG" 2>&1 || true
+  fi
+  if [ ! -f "$S3P_JAR" ]; then
+    note "s3proxy $S3PROXY_VERSION could not be fetched; skipping the peer"
+  elif ! port_free "$S3PROXY_PORT"; then
+    note "127.0.0.1:$S3PROXY_PORT is taken; set S3PROXY_PORT; skipping the peer"
+  else
+    # the data dir is kept between runs so the listing buckets are populated once
+    mkdir -p "$WORK/s3proxy-data"
+    cat > "$WORK/s3proxy/s3proxy.conf" <<EOF
+s3proxy.endpoint=http://127.0.0.1:$S3PROXY_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench-access
+s3proxy.credential=bench-secret-not-a-real-one
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$WORK/s3proxy-data
+EOF
+    echo "s3proxy=$S3PROXY_VERSION (filesystem backend)" >> "$RESULTS/machine.txt"
+    note "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$S3PROXY_PORT"
+    LOG_LEVEL=warn java -Xmx1g -jar "$S3P_JAR" --properties "$WORK/s3proxy/s3proxy.conf" \
+      > "$RESULTS/s3proxy.log" 2>&1 &
+    S3P_PID=$!
+    PIDS+=("$S3P_PID")
+    if wait_http "$S3PROXY_PORT" "$S3P_PID" 180; then
+      bench_server s3proxy "http://127.0.0.1:$S3PROXY_PORT" bench-access bench-secret-not-a-real-one
+    else
+      note "s3proxy did not answer within 180 s (see $RESULTS/s3proxy.log)"
+    fi
+    stop_pid "$S3P_PID"
+  fi
+fi
+
+# ---- 4. Coffer embedded ------------------------------------------------------------------------------
+if [[ ",$SERVERS," == *",coffer,"* ]]; then
+  if [ ! -f "$GATEWAY_JAR" ]; then
+    note "Coffer: $GATEWAY_JAR not built; Coffer's columns stay pending"
+  elif ! port_free "$COFFER_PORT"; then
+    note "127.0.0.1:$COFFER_PORT is taken; set COFFER_PORT; skipping Coffer"
+  else
+    CDATA=$WORK/coffer-data-$STAMP
+    mkdir -p "$CDATA"
+    echo "coffer=$(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null) fsync=${COFFER_FSYNC:-default}" \
+      >> "$RESULTS/machine.txt"
+    note "starting Coffer embedded on 127.0.0.1:$COFFER_PORT (data $CDATA)"
+    COFFER_DATA_DIR=$CDATA COFFER_S3_PORT=$COFFER_PORT COFFER_MANAGEMENT_PORT=$COFFER_MGMT_PORT \
+    COFFER_BIND_HOST=127.0.0.1 MICRONAUT_SERVER_HOST=127.0.0.1 \
+    COFFER_ROOT_ACCESS_KEY=$COFFER_AK COFFER_ROOT_SECRET_KEY=$COFFER_SK \
+      java -jar "$GATEWAY_JAR" > "$RESULTS/coffer.log" 2>&1 &
+    C_PID=$!
+    PIDS+=("$C_PID")
+    if wait_http "$COFFER_PORT" "$C_PID" 180; then
+      bench_server coffer "http://127.0.0.1:$COFFER_PORT" "$COFFER_AK" "$COFFER_SK"
+    else
+      note "Coffer did not answer within 180 s (see $RESULTS/coffer.log); its columns stay pending"
+    fi
+    stop_pid "$C_PID"
+    rm -rf "$CDATA"
+  fi
+fi
+echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
+
+# ---- 5. report ------------------------------------------------------------------------------------
+CMD="benchmarks/scripts/run-bench.sh --duration $DURATION --warmup $WARMUP --repeats $REPEATS --list-keys $LIST_KEYS"
+[ -n "$CHECKSUM_FLAG" ] && CMD+=" $CHECKSUM_FLAG"
+[ "$SCALE" = 1 ] && CMD+=" --scale-keys \"$SCALE_KEYS\""
+if [ "$WRITE_DOC" = 1 ]; then
+  PLOT_ARGS=()
+  if ! command -v gnuplot >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    note "installing gnuplot-nox for the plot"
+    timeout 600 apt-get install -y -q gnuplot-nox >>"$LOG" 2>&1 \
+      || { timeout 300 apt-get update -q >>"$LOG" 2>&1 && timeout 600 apt-get install -y -q gnuplot-nox >>"$LOG" 2>&1; } \
+      || note "gnuplot-nox could not be installed; no plot this time"
+  fi
+  python3 "$HERE/bench_report.py" --results "$RESULTS" --doc "$ROOT/docs/benchmarks.md" \
+    --plot "$ROOT/docs/benchmarks-concurrency.png" --command "$CMD" | tee -a "$LOG"
+else
+  python3 "$HERE/bench_report.py" --results "$RESULTS" --command "$CMD" | tee -a "$LOG"
+fi
+note "results: $RESULTS"

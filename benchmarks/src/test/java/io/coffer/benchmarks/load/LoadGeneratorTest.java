@@ -1,0 +1,166 @@
+package io.coffer.benchmarks.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the generator against s3proxy (the peer server, started as a child process from the jar
+ * the build copies to target/s3proxy: on the classpath its bundled Jetty and AWS SDK would clash
+ * with ours) and against a lying server that answers with the wrong bytes.
+ */
+class LoadGeneratorTest {
+    private static final String AK = "test-access";
+    private static final String SK = "test-secret-not-a-real-one";
+
+    static {
+        // the SDK logs every request at DEBUG under logback's default configuration
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "coffer-load-logback.xml");
+        }
+    }
+
+    @TempDir
+    static Path dir;
+
+    private static Process s3proxy;
+    private static int port;
+
+    @BeforeAll
+    static void startS3proxy() throws Exception {
+        Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"));
+        assertTrue(Files.isRegularFile(jar), "s3proxy jar missing at " + jar + " (the build copies it)");
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path data = Files.createDirectories(dir.resolve("s3proxy-data"));
+        Path conf = dir.resolve("s3proxy.conf");
+        Files.writeString(conf, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + AK,
+                "s3proxy.credential=" + SK,
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + data) + "\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--properties", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("s3proxy.log").toFile());
+        pb.environment().put("LOG_LEVEL", "warn");
+        s3proxy = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                break;
+            } catch (IOException notYet) {
+                assertTrue(s3proxy.isAlive(), "s3proxy exited: " + Files.readString(dir.resolve("s3proxy.log")));
+                assertTrue(System.nanoTime() < deadline, "s3proxy did not listen within 120 s");
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopS3proxy() throws InterruptedException {
+        if (s3proxy != null) {
+            s3proxy.destroy();
+            if (!s3proxy.waitFor(20, TimeUnit.SECONDS)) {
+                s3proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Map<String, String> run(String endpoint, Path out, String... extra) throws Exception {
+        String[] base = {"--endpoint", endpoint, "--access-key", AK, "--secret-key", SK,
+            "--duration", "1s", "--label", "test", "--out", out.toString()};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        List<WorkloadResult> results = LoadGenerator.run(LoadOptions.parse(args),
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(OutputStream.nullOutputStream()));
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(results.size(), lines.size(), "one line per workload in --out");
+        assertEquals(String.join("\n", lines), stdout.toString(StandardCharsets.UTF_8).strip());
+        return results.stream().collect(Collectors.toMap(r -> r.spec().name(), WorkloadResult::toJson));
+    }
+
+    @Test
+    void putThenGetAgainstS3proxyVerifyWithoutErrors() throws Exception {
+        Map<String, String> r = run("http://127.0.0.1:" + port, dir.resolve("rw.jsonl"),
+                "--workloads", "put-1m-c2,get-1m-c2,range-1m-c2,mpu-12m-c2",
+                "--range-object", "8m", "--part-size", "5m");
+        for (String w : List.of("put-1m-c2", "get-1m-c2", "range-1m-c2", "mpu-12m-c2")) {
+            String json = r.get(w);
+            assertTrue(json.contains("\"errors\":0,"), json);
+            assertTrue(!json.contains("\"mb_s\":0.0,"), "no throughput: " + json);
+        }
+    }
+
+    @Test
+    void listAndDeleteAgainstS3proxyVerifyWithoutErrors() throws Exception {
+        Map<String, String> r = run("http://127.0.0.1:" + port, dir.resolve("list.jsonl"),
+                "--workloads", "list-flat-c1,list-delim-c1,delete-4k-c4,head-4k-c2",
+                "--list-keys", "120", "--page-keys", "50", "--small-pool", "20", "--delete-objects", "40");
+        for (String json : r.values()) {
+            assertTrue(json.contains("\"errors\":0,"), json);
+            assertTrue(!json.contains("\"ops_s\":0.0,"), "no ops: " + json);
+        }
+        assertTrue(r.get("list-flat-c1").contains("\"keys_in_bucket\":120"));
+    }
+
+    /** A server that answers every GET with zeros and every HEAD with a wrong ETag. */
+    @Test
+    void fastWrongAnswersCountAsErrorsNotThroughput() throws Exception {
+        HttpServer liar = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        liar.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            String path = ex.getRequestURI().getPath();
+            boolean object = path.indexOf('/', 1) > 0;
+            ex.getResponseHeaders().set("ETag", "\"00000000000000000000000000000000\"");
+            if (!object) {
+                ex.sendResponseHeaders(200, -1);
+            } else if (ex.getRequestMethod().equals("HEAD")) {
+                ex.getResponseHeaders().set("Content-Length", "4096");
+                ex.sendResponseHeaders(200, -1);
+            } else {
+                ex.sendResponseHeaders(200, 4096);
+                ex.getResponseBody().write(new byte[4096]);
+            }
+            ex.close();
+        });
+        liar.start();
+        try {
+            Map<String, String> r = run("http://127.0.0.1:" + liar.getAddress().getPort(),
+                    dir.resolve("liar.jsonl"), "--workloads", "get-4k-c2,head-4k-c2", "--duration", "500ms",
+                    "--small-pool", "5");
+            for (String json : r.values()) {
+                assertTrue(json.contains("\"ops\":0,"), json);
+                assertTrue(!json.contains("\"errors\":0,"), json);
+            }
+            assertTrue(r.get("get-4k-c2").contains("wrong byte at offset"), r.get("get-4k-c2"));
+            assertTrue(r.get("head-4k-c2").contains("ETag"), r.get("head-4k-c2"));
+        } finally {
+            liar.stop(0);
+        }
+    }
+}

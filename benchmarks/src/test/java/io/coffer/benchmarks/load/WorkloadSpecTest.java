@@ -1,0 +1,82 @@
+package io.coffer.benchmarks.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WorkloadSpecTest {
+
+    @Test
+    void namesParseIntoOpSizeAndConcurrency() {
+        record Case(String name, WorkloadSpec.Op op, long size, int c) {}
+        Case[] cases = {
+            new Case("put-1m-c8", WorkloadSpec.Op.PUT, 1 << 20, 8),
+            new Case("get-64m-c32", WorkloadSpec.Op.GET, 64L << 20, 32),
+            new Case("range-1m-c1", WorkloadSpec.Op.RANGE, 1 << 20, 1),
+            new Case("head-4k-c16", WorkloadSpec.Op.HEAD, 4096, 16),
+            new Case("delete-4k-c16", WorkloadSpec.Op.DELETE, 4096, 16),
+            new Case("mpu-1g-c4", WorkloadSpec.Op.MPU, 1L << 30, 4),
+            new Case("PUT-100-c2", WorkloadSpec.Op.PUT, 100, 2),
+            new Case("list-flat-c1", WorkloadSpec.Op.LIST_FLAT, 0, 1),
+            new Case("list-delim-c4", WorkloadSpec.Op.LIST_DELIM, 0, 4),
+        };
+        for (Case c : cases) {
+            WorkloadSpec s = WorkloadSpec.parse(c.name());
+            assertEquals(c.op(), s.op(), c.name());
+            assertEquals(c.size(), s.size(), c.name());
+            assertEquals(c.c(), s.concurrency(), c.name());
+        }
+        assertTrue(WorkloadSpec.parse("mpu-256m-c4").movesBytes());
+        assertFalse(WorkloadSpec.parse("head-4k-c16").movesBytes());
+    }
+
+    @Test
+    void unknownOrUnboundedNamesAreRejected() {
+        for (String bad : new String[] {"copy-1m-c1", "put-1m", "put-1m-c0", "put-1m-c1000", "list-c1", "put-1x-c1"}) {
+            assertThrows(IllegalArgumentException.class, () -> WorkloadSpec.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void optionsRequireLoopbackAndBoundedRuns() {
+        String[] base = {"--access-key", "a", "--secret-key", "b", "--workloads", "put-1m-c1"};
+        LoadOptions o = LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--duration", "500ms"));
+        assertEquals(Duration.ofMillis(500), o.duration());
+        assertEquals("coffer-bench-list-10000", o.listBucket());
+        assertTrue(o.checksums());
+        assertFalse(LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--no-checksums"))
+                .checksums());
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(concat(base, "--endpoint", "http://10.0.0.1:9000")));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--duration", "0s")));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--part-size", "1m")));
+        assertEquals(Duration.ofMinutes(30), LoadOptions.parseDuration("30m"));
+        assertEquals(Duration.ofSeconds(7), LoadOptions.parseDuration("7"));
+    }
+
+    @Test
+    void resultLineIsOneJsonObjectWithEscapedError() {
+        WorkloadResult r = new WorkloadResult("s3proxy", WorkloadSpec.parse("get-1m-c8"), true, 2.0, 100,
+                100L << 20, 1, 1500, 9000, 12000, 0, "bad \"quote\"\nnewline");
+        String json = r.toJson();
+        assertFalse(json.contains("\n"));
+        assertTrue(json.startsWith("{\"workload\":\"get-1m-c8\",\"server\":\"s3proxy\""), json);
+        assertTrue(json.contains("\"mb_s\":52.4"), json);
+        assertTrue(json.contains("\"ops_s\":50.0"), json);
+        assertTrue(json.contains("\"p50_ms\":1.500"), json);
+        assertTrue(json.contains("\"first_error\":\"bad \\\"quote\\\"\\nnewline\""), json);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
