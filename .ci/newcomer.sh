@@ -14,12 +14,12 @@ cleanup() { pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true
 trap cleanup EXIT
 
 for _ in $(seq 1 240); do
-  if grep -q 'Secret key:' "$log" && curl -s -o /dev/null http://127.0.0.1:9000/; then break; fi
+  if grep -q 'Root secret key:' "$log" && curl -s -o /dev/null http://127.0.0.1:9000/; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "newcomer: Coffer exited"; exit 1; fi
   sleep 1
 done
-access=$(grep -m1 'Access key:' "$log" | sed 's/.*Access key: *//' | tr -d '[:space:]')
-secret=$(grep -m1 'Secret key:' "$log" | sed 's/.*Secret key: *//' | tr -d '[:space:]')
+access=$(grep -m1 'Root access key:' "$log" | sed 's/.*Root access key: *//' | tr -d '[:space:]')
+secret=$(grep -m1 'Root secret key:' "$log" | sed 's/.*Root secret key: *//' | tr -d '[:space:]')
 [ -n "$access" ] && [ -n "$secret" ] || { cat "$log"; echo "newcomer: no credentials printed"; exit 1; }
 
 export AWS_ACCESS_KEY_ID="$access" AWS_SECRET_ACCESS_KEY="$secret" AWS_DEFAULT_REGION=us-east-1
