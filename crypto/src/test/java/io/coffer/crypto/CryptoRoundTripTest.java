@@ -12,8 +12,8 @@ import io.coffer.crypto.manifest.GatewaySigningKey;
 import io.coffer.crypto.manifest.Manifest;
 import io.coffer.crypto.manifest.ManifestSigner;
 import io.coffer.crypto.manifest.Part;
+import io.coffer.crypto.manifest.ReadPlan;
 import io.coffer.crypto.manifest.SectorRef;
-import io.coffer.crypto.segment.CiphertextRange;
 import io.coffer.crypto.segment.SegmentDecryptor;
 import io.coffer.crypto.segment.SegmentEncryptor;
 import io.coffer.crypto.segment.SegmentLayout;
@@ -119,25 +119,18 @@ class CryptoRoundTripTest {
                 () -> get(back, null, wrong, 0, 0)).kind());
     }
 
-    /** The GET path: pick parts for the range, fetch their sectors' bytes, decrypt each part's slice. */
+    /** The GET path: a read plan names the sector slices per part; each part's slice bytes are decrypted. */
     private byte[] get(Manifest m, MasterKeyring ring, SseCustomerKey ssec, long first, long last) {
         WrappedKey w = m.wrappedDataKey();
         DataKey dek = m.sseC() ? ssec.unwrap(w) : ring.unwrap(w);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long partStart = 0;
-        for (Part p : m.parts()) {
-            long partEnd = partStart + p.plaintextSize() - 1;
-            if (p.plaintextSize() > 0 && partEnd >= first && partStart <= last) {
-                CiphertextRange r = m.layout().forPlaintextRange(p.plaintextSize(),
-                        Math.max(first, partStart) - partStart, Math.min(last, partEnd) - partStart);
-                byte[] partStored = load(p.sectors());
-                byte[] slice = Arrays.copyOfRange(partStored, (int) r.ciphertextOffset(),
-                        (int) (r.ciphertextOffset() + r.ciphertextLength()));
-                byte[] plain = collect(decryptor.decrypt(Flux.just(Unpooled.wrappedBuffer(slice)), dek,
-                        m.contentIdOf(p), p.partNumber(), p.plaintextSize(), r));
-                out.write(plain, 0, plain.length);
-            }
-            partStart += p.plaintextSize();
+        for (ReadPlan.PartRead r : ReadPlan.of(m, first, last).parts()) {
+            Flux<ByteBuf> stored = Flux.fromIterable(r.slices()).map(s -> Unpooled.wrappedBuffer(
+                    sectors.get(Base64.getEncoder().encodeToString(s.sector().sectorId())),
+                    (int) s.offset(), (int) s.length()));
+            byte[] plain = collect(decryptor.decrypt(stored, dek, r.contentId(), r.part().partNumber(),
+                    r.part().plaintextSize(), r.range()));
+            out.write(plain, 0, plain.length);
         }
         dek.destroy();
         return out.toByteArray();
@@ -152,16 +145,6 @@ class CryptoRoundTripTest {
             refs.add(new SectorRef(id, chunk.length));
         }
         return refs;
-    }
-
-    private byte[] load(List<SectorRef> refs) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        for (SectorRef r : refs) {
-            byte[] b = sectors.get(Base64.getEncoder().encodeToString(r.sectorId()));
-            assertEquals(r.length(), b.length);
-            o.write(b, 0, b.length);
-        }
-        return o.toByteArray();
     }
 
     private static byte[] collect(Flux<ByteBuf> flux) {
