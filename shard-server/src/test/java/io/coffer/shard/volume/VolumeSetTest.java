@@ -89,6 +89,20 @@ class VolumeSetTest {
     }
 
     @Test
+    void aVolumeWhoseCreationWasInterruptedIsDeletedAtOpen() throws IOException {
+        Path volumes = Files.createDirectories(dataDir.resolve("volumes"));
+        Path half = volumes.resolve(UUID.randomUUID() + ".vol.tmp");
+        Files.write(half, new byte[4096]);
+        try (VolumeSet set = VolumeSet.open(dataDir, cfg)) {
+            assertFalse(Files.exists(half));
+            assertEquals(1, set.volumes().size());
+        }
+        try (Stream<Path> files = Files.list(volumes)) {
+            assertTrue(files.allMatch(f -> f.toString().endsWith(".vol")));
+        }
+    }
+
+    @Test
     void renamedVolumeFileIsRejected() throws IOException {
         Path file;
         try (VolumeSet set = VolumeSet.open(dataDir, cfg)) {
