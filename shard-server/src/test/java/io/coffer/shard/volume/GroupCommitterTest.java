@@ -73,6 +73,21 @@ class GroupCommitterTest {
     }
 
     @Test
+    void alwaysPolicyRunsTheMetadataSyncAfterTheVolumeFsync() {
+        Volume v0 = volumes.volume(0);
+        List<Long> forcesSeenBySync = new CopyOnWriteArrayList<>();
+        Runnable envSync = () -> forcesSeenBySync.add(v0.forceCount());
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.ALWAYS, io)) {
+            for (int i = 1; i <= 3; i++) {
+                c.commit(Set.of(0), envSync).block(Duration.ofSeconds(10));
+                assertEquals(i, forcesSeenBySync.size());
+                assertEquals(i, forcesSeenBySync.get(i - 1));
+            }
+            assertEquals(3, c.metadataSyncs());
+        }
+    }
+
+    @Test
     void nonePolicyNeverFsyncsNorSyncsMetadata() {
         AtomicInteger syncs = new AtomicInteger();
         Runnable sync = syncs::incrementAndGet;
