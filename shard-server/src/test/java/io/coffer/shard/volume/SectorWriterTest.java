@@ -19,10 +19,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,6 +146,24 @@ class SectorWriterTest {
     }
 
     @Test
+    void anIoErrorFailsTheWriteFreesTheSpaceAndReleasesBuffers() {
+        Extent extent = volumes.allocate(3 * 65_536);
+        Sinks.Many<ByteBuf> body = Sinks.many().unicast().onBackpressureBuffer();
+        var result = writer.write(extent, extent.length(), body.asFlux()).toFuture();
+        body.tryEmitNext(alloc.directBuffer().writeBytes(random(65_536, 14)));
+        volumes.volume(0).close(); // the disk goes away under the write
+        body.tryEmitNext(alloc.directBuffer().writeBytes(random(65_536, 15)));
+        body.tryEmitNext(alloc.directBuffer().writeBytes(random(65_536, 16)));
+        body.tryEmitComplete();
+        var e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ShardException.class, e.getCause());
+        assertEquals(ShardException.Code.INTERNAL, ((ShardException) e.getCause()).code());
+        assertEquals(0, volumes.allocator(0).used());
+        sleepQuietly(100);
+        alloc.assertAllReleased();
+    }
+
+    @Test
     void emptySectorHasCrcZero() {
         Extent extent = volumes.allocate(0);
         WrittenSector w = writer.write(extent, 0, Flux.empty()).block(Duration.ofSeconds(10));
@@ -188,6 +209,14 @@ class SectorWriterTest {
             raf.readFully(out);
         }
         return out;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static byte[] random(int n, long seed) {

@@ -302,6 +302,36 @@ class VolumeSetTest {
     }
 
     @Test
+    void impossibleSectorSizesAreInvalidArguments() {
+        try (VolumeSet set = VolumeSet.open(dataDir, cfg)) {
+            assertEquals(ShardException.Code.INVALID_ARGUMENT,
+                    assertThrows(ShardException.class, () -> set.allocate(-1)).code());
+            assertEquals(ShardException.Code.INVALID_ARGUMENT,
+                    assertThrows(ShardException.class, () -> set.allocate(cfg.maxVolumeSize())).code());
+            assertEquals(1, set.volumes().size(), "a rejected sector must not grow the set");
+        }
+    }
+
+    @Test
+    void allocateAfterCloseIsUnavailable() {
+        VolumeSet set = VolumeSet.open(dataDir, cfg);
+        set.close();
+        assertEquals(ShardException.Code.UNAVAILABLE, assertThrows(ShardException.class, () -> set.allocate(1)).code());
+    }
+
+    @Test
+    void configRejectsInconsistentSizes() {
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(100, MIB, MIB, MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, MIB, 4 * MIB, 64 * MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, MIB, 8 * MIB, 4 * MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, 0, 8 * MIB, 8 * MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, MIB, 8 * MIB, 8 * MIB, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> new Extent(0, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Extent(-1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Extent(0, Long.MAX_VALUE, 2));
+    }
+
+    @Test
     void unknownVolumeIndexIsAnError() {
         try (VolumeSet set = VolumeSet.open(dataDir, cfg)) {
             assertThrows(ShardException.class, () -> set.volume(7));
