@@ -131,6 +131,19 @@ class GroupCommitterTest {
     }
 
     @Test
+    void registeredMetadataSyncRunsOncePerBatchEvenForFreshMethodReferences() {
+        AtomicInteger syncs = new AtomicInteger();
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            assertThrows(IllegalStateException.class, c::commitMetadata);
+            c.registerMetadataSync(syncs::incrementAndGet);
+            Flux.range(0, COMMITS).flatMap(i -> i % 2 == 0 ? c.commitMetadata() : c.commitAll(Set.of(0)), COMMITS)
+                    .then().block(Duration.ofSeconds(30));
+            assertEquals(c.batches(), syncs.get());
+            assertTrue(syncs.get() < COMMITS, "metadata synced per commit");
+        }
+    }
+
+    @Test
     void distinctDirtyVolumesAreEachFsyncedOnce() {
         volumes.setState(0, VolumeState.READ_ONLY);
         volumes.allocate(100); // adds volume 1
