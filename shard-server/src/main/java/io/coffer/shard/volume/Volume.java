@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.UUID;
@@ -39,6 +40,7 @@ public final class Volume implements AutoCloseable {
     public static final long DATA_START = 4096;
     static final long HEADER_COPY_OFFSET = 2048;
     static final String SUFFIX = ".vol";
+    static final String TMP_SUFFIX = ".tmp";
 
     private static final byte[] MAGIC = "COFFRVOL".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
@@ -74,26 +76,30 @@ public final class Volume implements AutoCloseable {
             throw new IllegalArgumentException("index must be >= 0: " + index);
         }
         Path file = volumesDir.resolve(id + SUFFIX);
+        // Built under a temporary name and renamed once its header is durable: a crash mid-creation leaves only
+        // a *.vol.tmp file, which VolumeSet.open deletes, never a *.vol without a header.
+        Path tmp = volumesDir.resolve(id + SUFFIX + TMP_SUFFIX);
         FileChannel ch = null;
         try {
             Files.createDirectories(volumesDir);
             DiskSpace.require(volumesDir, capacity, reserveDiskBytes, "create volume " + id);
-            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            if (!Preallocation.reserve(file, 0, capacity)) {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (!Preallocation.reserve(tmp, 0, capacity)) {
                 ch.write(ByteBuffer.wrap(new byte[1]), capacity - 1); // sparse: see the class comment
             }
             Volume v = new Volume(id, index, file, ch, capacity, VolumeState.WRITABLE);
             v.writeHeader(VolumeState.WRITABLE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             DiskSpace.fsyncDirectory(volumesDir);
             return v;
         } catch (IOException e) {
             closeQuietly(ch);
-            deleteQuietly(file);
+            deleteQuietly(tmp);
             throw DiskSpace.translate(e, "create volume " + file);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             if (ch != null) {
-                deleteQuietly(file);
+                deleteQuietly(tmp);
             }
             throw e;
         }

@@ -111,6 +111,25 @@ class SectorLocationIndexTest {
     }
 
     @Test
+    void unreadableMapDespiteACleanMarkerIsRebuilt() throws Exception {
+        Map<SectorId, Extent> truth = entries(100, 6);
+        try (SectorLocationIndex idx = SectorLocationIndex.open(dir, 1000, source(truth))) {
+            assertEquals(100, idx.size());
+        }
+        Path map;
+        try (var files = Files.list(dir)) {
+            map = files.filter(f -> f.toString().endsWith(".cm")).findFirst().orElseThrow();
+        }
+        byte[] junk = new byte[8192];
+        new Random(9).nextBytes(junk);
+        Files.write(map, junk);
+        try (SectorLocationIndex idx = SectorLocationIndex.open(dir, 1000, source(truth))) {
+            assertTrue(idx.rebuiltAtOpen());
+            truth.forEach((id, e) -> assertEquals(e, idx.get(id)));
+        }
+    }
+
+    @Test
     void growsIntoABiggerMapWhenNearlyFullAndKeepsEveryEntry() {
         long min = 1024;
         int n = 3000;

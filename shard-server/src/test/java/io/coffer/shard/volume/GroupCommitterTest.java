@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -73,6 +75,21 @@ class GroupCommitterTest {
     }
 
     @Test
+    void alwaysPolicyRunsTheMetadataSyncAfterTheVolumeFsync() {
+        Volume v0 = volumes.volume(0);
+        List<Long> forcesSeenBySync = new CopyOnWriteArrayList<>();
+        Runnable envSync = () -> forcesSeenBySync.add(v0.forceCount());
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.ALWAYS, io)) {
+            for (int i = 1; i <= 3; i++) {
+                c.commit(Set.of(0), envSync).block(Duration.ofSeconds(10));
+                assertEquals(i, forcesSeenBySync.size());
+                assertEquals(i, forcesSeenBySync.get(i - 1));
+            }
+            assertEquals(3, c.metadataSyncs());
+        }
+    }
+
+    @Test
     void nonePolicyNeverFsyncsNorSyncsMetadata() {
         AtomicInteger syncs = new AtomicInteger();
         Runnable sync = syncs::incrementAndGet;
@@ -112,6 +129,42 @@ class GroupCommitterTest {
                     .block(Duration.ofSeconds(10));
             assertEquals(List.of("txn after 1 fsync", "env-sync"), events);
             assertEquals(1, c.metadataSyncs());
+        }
+    }
+
+    @Test
+    void registeredMetadataSyncRunsOncePerBatchEvenForFreshMethodReferences() {
+        AtomicInteger syncs = new AtomicInteger();
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            assertThrows(IllegalStateException.class, c::commitMetadata);
+            c.registerMetadataSync(syncs::incrementAndGet);
+            Flux.range(0, COMMITS).flatMap(i -> i % 2 == 0 ? c.commitMetadata() : c.commitAll(Set.of(0)), COMMITS)
+                    .then().block(Duration.ofSeconds(30));
+            assertEquals(c.batches(), syncs.get());
+            assertTrue(syncs.get() < COMMITS, "metadata synced per commit");
+        }
+    }
+
+    @Test
+    void aCommitArrivingDuringABatchWaitsForTheNextFsync() throws Exception {
+        Volume v0 = volumes.volume(0);
+        CountDownLatch syncing = new CountDownLatch(1);
+        Runnable slowSync = () -> {
+            syncing.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            var first = c.commit(Set.of(0), slowSync).toFuture();
+            assertTrue(syncing.await(10, TimeUnit.SECONDS));
+            assertEquals(1, v0.forceCount()); // batch 1 has fsynced and is in its metadata sync
+            dirty(v0, 7); // written after batch 1's fsync: only a later fsync covers it
+            c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10));
+            assertEquals(2, v0.forceCount(), "a commit was acknowledged by an fsync that started before it");
+            first.get(10, TimeUnit.SECONDS);
         }
     }
 
