@@ -16,6 +16,8 @@ import io.coffer.shard.api.SectorId;
 import io.coffer.shard.api.SectorRef;
 import io.coffer.shard.api.ShardException;
 import io.coffer.shard.client.RemoteShard;
+import io.coffer.shard.store.ShardConfig;
+import io.coffer.shard.store.ShardStore;
 import io.coffer.shard.wire.ClusterSecret;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -139,6 +141,10 @@ class ShardCrashTest {
             int exit = last.stop();
             // 143 = terminated by SIGTERM after the shutdown hook closed the store
             assertTrue(exit == 143 || exit == 0, "shard exit code after SIGTERM: " + exit + "\n" + last.output());
+        }
+        // the engine's own cross-check of references, sector states and extents over the survivors
+        try (ShardStore store = ShardStore.open(dir, ShardConfig.forTests())) {
+            assertEquals(List.of(), store.meta().audit(100));
         }
     }
 
