@@ -161,28 +161,42 @@ public final class RemoteShard implements Shard, ControlStore {
             Signed signed = sign(HttpMethod.PUT, uri, WireFormat.UNSIGNED_TRAILER);
             BodyMac mac = new BodyMac(secret, signed.authorization);
             long[] sent = {0};
-            Flux<ByteBuf> withTrailer = Flux.from(body).<ByteBuf>handle((buf, sink) -> {
+            String[] problem = {null};
+            Flux<ByteBuf> sectorBytes = Flux.from(body).<ByteBuf>handle((buf, sink) -> {
                 int n = buf.readableBytes();
                 if (sent[0] + n > length) {
                     ReferenceCountUtil.release(buf);
-                    sink.error(new ShardException(Code.INVALID_ARGUMENT, "sector body longer than " + length));
+                    problem[0] = "sector body longer than the declared " + length + " bytes";
+                    sink.complete(); // stop reading the caller's body
                     return;
                 }
                 mac.update(buf, buf.readerIndex(), n);
                 sent[0] += n;
                 sink.next(buf);
-            }).concatWith(Mono.fromCallable(() -> {
-                if (sent[0] != length) {
-                    throw new ShardException(Code.INVALID_ARGUMENT,
-                            "sector body ended after " + sent[0] + " of " + length + " bytes");
+            });
+            // A body of the wrong length is the caller's error, not the network's: rather than cutting
+            // the connection, finish the declared length with filler and a trailer that cannot verify,
+            // so the shard refuses the sector cleanly and the connection stays reusable.
+            Flux<ByteBuf> withTrailer = sectorBytes.concatWith(Flux.defer(() -> {
+                long missing = length - sent[0];
+                if (missing > 0 && problem[0] == null) {
+                    problem[0] = "sector body ended after " + sent[0] + " of the declared " + length + " bytes";
                 }
-                return Unpooled.wrappedBuffer(mac.finish());
+                if (problem[0] == null) {
+                    return Mono.just(Unpooled.wrappedBuffer(mac.finish()));
+                }
+                return filler(missing).concatWith(Mono.fromCallable(() -> Unpooled.wrappedBuffer(new byte[BodyMac.LENGTH])));
             }));
             return http.headers(h -> signed.apply(h).set(HttpHeaderNames.CONTENT_LENGTH, length + BodyMac.LENGTH))
                     .put().uri(uri)
                     .send(withTrailer)
                     .responseSingle((res, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
-                            .map(bytes -> decode(res, bytes, WireCodec::readSectorInfo)));
+                            .map(bytes -> {
+                                if (problem[0] != null) {
+                                    throw new ShardException(Code.INVALID_ARGUMENT, problem[0]);
+                                }
+                                return decode(res, bytes, WireCodec::readSectorInfo);
+                            }));
         }).onErrorMap(RemoteShard::transportError);
     }
 
@@ -379,6 +393,20 @@ public final class RemoteShard implements Shard, ControlStore {
     }
 
     // ---- plumbing ----
+
+    /** {@code n} zero bytes in 64 KiB buffers. */
+    private static Flux<ByteBuf> filler(long n) {
+        int chunk = 64 * 1024;
+        return Flux.generate(() -> n, (left, sink) -> {
+            if (left <= 0) {
+                sink.complete();
+                return left;
+            }
+            int size = (int) Math.min(chunk, left);
+            sink.next(Unpooled.wrappedBuffer(new byte[size]));
+            return left - size;
+        });
+    }
 
     private static String uploadUri(String path, String bucket, String key, String uploadId) {
         return WireQuery.path(path).param("bucket", bucket).param("key", key).param("uploadId", uploadId).toString();

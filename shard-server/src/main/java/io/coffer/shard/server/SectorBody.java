@@ -49,7 +49,9 @@ final class SectorBody {
                     if (toSector > 0) {
                         mac.update(buf, index, toSector);
                         seen += toSector;
-                        ByteBuf previous = pending.getAndSet(buf.retainedSlice(index, toSector));
+                        // the whole buffer when it is all sector bytes (the common case), else the sector part
+                        ByteBuf part = toSector == readable ? buf.retain() : buf.retainedSlice(index, toSector);
+                        ByteBuf previous = pending.getAndSet(part);
                         if (done) {
                             // cancelled meanwhile (the engine failed, the peer left): nobody will take these
                             releasePending();

@@ -14,10 +14,17 @@ import org.junit.jupiter.api.Test;
  * the engine's zero-copy regions on the read path.
  */
 class RemoteShardStoreContractTest extends ShardContractTest {
+    private ShardStore store;
+
     @Override
     protected ShardSubject open(Path dir) {
-        ShardStore store = ShardStore.open(dir, ShardConfig.forTests());
+        store = ShardStore.open(dir, ShardConfig.forTests());
         return ShardSubject.remote(store, store, store::region);
+    }
+
+    @Override
+    protected void checkInvariants() {
+        assertEquals(java.util.List.of(), store.meta().audit(100), "engine audit");
     }
 
     @Test

@@ -68,7 +68,15 @@ public abstract class ShardContractTest {
 
     @AfterEach
     void closeSubject() throws Exception {
-        subject.close();
+        try {
+            checkInvariants();
+        } finally {
+            subject.close();
+        }
+    }
+
+    /** Subjects with a real engine check its internal consistency after every scenario. */
+    protected void checkInvariants() {
     }
 
     // ---- helpers ----

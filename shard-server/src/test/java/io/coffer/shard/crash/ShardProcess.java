@@ -27,10 +27,11 @@ final class ShardProcess implements AutoCloseable {
     private final Process process;
     private final Deque<String> lastLines = new ConcurrentLinkedDeque<>();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final Thread pump;
 
     private ShardProcess(Process process) {
         this.process = process;
-        Thread pump = new Thread(this::pump, "shard-child-output");
+        this.pump = new Thread(this::pump, "shard-child-output");
         pump.setDaemon(true);
         pump.start();
     }
@@ -102,6 +103,7 @@ final class ShardProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+        pump.join(5_000); // read the child's last lines
         return process.exitValue();
     }
 
