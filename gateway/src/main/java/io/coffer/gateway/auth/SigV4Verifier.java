@@ -105,6 +105,11 @@ public final class SigV4Verifier {
         if (!amzDate.startsWith(scope.date())) {
             throw AuthException.headerMalformed("Invalid credential date. Date is not the same as X-Amz-Date.");
         }
+        // An unsigned timestamp could be replaced to replay a captured request outside the skew window.
+        String dateHeader = request.header("x-amz-date") != null ? "x-amz-date" : "date";
+        if (!auth.signedHeaders().contains(dateHeader)) {
+            throw AuthException.headerMalformed("the SignedHeaders must include " + dateHeader + ".");
+        }
         checkSkew(requestTime);
 
         String contentSha256 = request.header("x-amz-content-sha256");

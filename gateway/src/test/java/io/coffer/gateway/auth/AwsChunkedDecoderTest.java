@@ -316,8 +316,10 @@ class AwsChunkedDecoderTest {
         byte[] body = S3Examples.chunkedBody();
         List<byte[]> pieces = randomSplit(body, new Random(7), 3000);
         List<ByteBuf> taken = new ArrayList<>();
-        docDecoder().decode(Flux.fromIterable(pieces).map(this::input)).take(3).doOnNext(taken::add).blockLast();
+        AwsChunkedDecoder decoderAfterCancel = docDecoder();
+        decoderAfterCancel.decode(Flux.fromIterable(pieces).map(this::input)).take(3).doOnNext(taken::add).blockLast();
         assertEquals(3, taken.size());
+        assertThrows(java.util.concurrent.CancellationException.class, () -> decoderAfterCancel.trailers().block());
         taken.forEach(ByteBuf::release);
         taken.forEach(b -> assertEquals(0, b.refCnt()));
     }
