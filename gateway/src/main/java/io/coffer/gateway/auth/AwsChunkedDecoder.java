@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -161,7 +162,9 @@ public final class AwsChunkedDecoder {
                     }
                 })
                 .concatWith(Mono.defer(this::finish))
-                .doOnError(e -> trailerSink.tryEmitError(e));
+                .doOnError(e -> trailerSink.tryEmitError(e))
+                .doOnCancel(() -> trailerSink.tryEmitError(
+                        new CancellationException("the aws-chunked body was cancelled before its trailers")));
     }
 
     /** Trailers (lower-case names, e.g. "x-amz-checksum-crc32c"), emitted when the body is fully decoded. */

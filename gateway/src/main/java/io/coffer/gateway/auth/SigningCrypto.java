@@ -73,6 +73,17 @@ final class SigningCrypto {
         return MAC.get().forKey(key).doFinal(data);
     }
 
+    /** HMAC-SHA1 for the legacy POST form signature; rare, so no per-thread instance. */
+    static byte[] hmacSha1(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(key, "HmacSHA1"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
+        }
+    }
+
     static String hmacHex(byte[] key, String data) {
         return HEX.formatHex(hmac(key, data));
     }
