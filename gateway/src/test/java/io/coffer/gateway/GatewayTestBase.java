@@ -31,6 +31,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -69,11 +70,52 @@ public abstract class GatewayTestBase {
         return Map.of();
     }
 
+    /** A running gateway and its data directory. */
+    protected record Running(ApplicationContext context, Path dataDir, int s3Port, int managementPort) {
+        void stop() {
+            context.close();
+            try (Stream<Path> paths = Files.walk(dataDir)) {
+                paths.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort: it is a temp directory
+            }
+        }
+    }
+
+    /**
+     * Gateways with the default test configuration are shared by every test class in the JVM: start-up
+     * (Micronaut, LMDB, the Chronicle index) costs far more than any test, and tests use their own buckets.
+     */
+    private static Running shared;
+
+    private Running own;
+
     @BeforeAll
     void startGateway() throws IOException {
-        dataDir = Files.createTempDirectory("coffer-gw-test");
+        Running r;
+        if (extraConfig().isEmpty()) {
+            synchronized (GatewayTestBase.class) {
+                if (shared == null) {
+                    shared = start(Map.of());
+                    Running s = shared;
+                    Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+                }
+                r = shared;
+            }
+        } else {
+            own = start(extraConfig());
+            r = own;
+        }
+        context = r.context();
+        dataDir = r.dataDir();
+        s3Port = r.s3Port();
+        managementPort = r.managementPort();
+    }
+
+    protected static Running start(Map<String, Object> extra) throws IOException {
+        Path dir = Files.createTempDirectory("coffer-gw-test");
         Map<String, Object> props = new HashMap<>();
-        props.put("coffer.data-dir", dataDir.toString());
+        props.put("coffer.data-dir", dir.toString());
         props.put("coffer.bind-host", "127.0.0.1");
         props.put("coffer.s3-port", 0);
         props.put("coffer.domain", DOMAIN);
@@ -83,22 +125,17 @@ public abstract class GatewayTestBase {
         props.put("coffer.root-secret-key", ROOT_SECRET);
         props.put("micronaut.server.port", -1);
         props.put("micronaut.server.host", "127.0.0.1");
-        props.putAll(extraConfig());
-        context = ApplicationContext.run(EmbeddedServer.class, props, "gateway", "test").getApplicationContext();
-        s3Port = context.getBean(S3Server.class).port();
-        managementPort = context.getBean(EmbeddedServer.class).getPort();
+        props.putAll(extra);
+        ApplicationContext ctx = ApplicationContext.run(EmbeddedServer.class, props, "gateway", "test")
+                .getApplicationContext();
+        return new Running(ctx, dir, ctx.getBean(S3Server.class).port(), ctx.getBean(EmbeddedServer.class).getPort());
     }
 
     @AfterAll
-    void stopGateway() throws IOException {
+    void stopGateway() {
         clients.forEach(S3Client::close);
-        if (context != null) {
-            context.close();
-        }
-        if (dataDir != null) {
-            try (Stream<Path> paths = Files.walk(dataDir)) {
-                paths.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-            }
+        if (own != null) {
+            own.stop();
         }
     }
 
@@ -187,17 +224,30 @@ public abstract class GatewayTestBase {
      */
     protected Map<String, String> signedHeaders(String method, String pathAndQuery, Map<String, String> extra,
                                                 String accessKey, String secretKey, Clock clock) {
+        return signedHeaders(method, pathAndQuery, extra, accessKey, secretKey, clock, null);
+    }
+
+    /**
+     * As above; with {@code signedPayload} non-null the SHA-256 of those bytes is signed as
+     * x-amz-content-sha256 (send other bytes to provoke XAmzContentSHA256Mismatch).
+     */
+    protected Map<String, String> signedHeaders(String method, String pathAndQuery, Map<String, String> extra,
+                                                String accessKey, String secretKey, Clock clock,
+                                                byte[] signedPayload) {
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(method))
                 .uri(URI.create("http://127.0.0.1:" + s3Port + pathAndQuery));
         extra.forEach(b::putHeader);
-        b.putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+        if (signedPayload == null) {
+            b.putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+        }
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsCredentialsIdentity.create(accessKey, secretKey))
                 .request(b.build())
+                .payload(signedPayload == null ? null : ContentStreamProvider.fromByteArray(signedPayload))
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, REGION)
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, signedPayload != null)
                 .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
                 .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
                 .putProperty(HttpSigner.SIGNING_CLOCK, clock));

@@ -11,7 +11,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Verifies AWS Signature Version 4 on S3 requests: the Authorization header, presigned query parameters,
@@ -104,6 +106,11 @@ public final class SigV4Verifier {
         }
         if (!amzDate.startsWith(scope.date())) {
             throw AuthException.headerMalformed("Invalid credential date. Date is not the same as X-Amz-Date.");
+        }
+        // An unsigned timestamp could be replaced to replay a captured request outside the skew window.
+        String dateHeader = request.header("x-amz-date") != null ? "x-amz-date" : "date";
+        if (!auth.signedHeaders().contains(dateHeader)) {
+            throw AuthException.headerMalformed("the SignedHeaders must include " + dateHeader + ".");
         }
         checkSkew(requestTime);
 
@@ -205,6 +212,71 @@ public final class SigV4Verifier {
         }
         String payloadSha256 = mode == PayloadMode.SIGNED ? payloadHash.toLowerCase(Locale.ROOT) : null;
         return new AuthResult(AuthMethod.PRESIGNED, scope.accessKey(), mode, payloadSha256, null);
+    }
+
+    // ---- POST Object form ------------------------------------------------------------------------------
+
+    /**
+     * Verifies the signature of a browser-based upload form (POST Object): SigV4 fields (x-amz-algorithm,
+     * x-amz-credential, x-amz-date, x-amz-signature = hex HMAC of the base64 policy under the signing key)
+     * or the legacy pair (AWSAccessKeyId, signature = base64 HMAC-SHA1 of the policy under the secret).
+     * A form with none of these is anonymous. The policy's expiration and conditions are checked separately
+     * with {@link PostPolicy}.
+     *
+     * @param formFields the form fields before the file; names are matched case-insensitively
+     */
+    public AuthResult verifyPostPolicy(Map<String, String> formFields) {
+        Map<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        fields.putAll(formFields);
+        String policy = fields.get("policy");
+        String v4Signature = fields.get("x-amz-signature");
+        String v2AccessKey = fields.get("AWSAccessKeyId");
+        if (v4Signature == null && v2AccessKey == null && fields.get("x-amz-credential") == null) {
+            if (policy != null) {
+                throw AuthException.invalidArgument("Bucket POST must contain a field named 'x-amz-signature'.");
+            }
+            return new AuthResult(AuthMethod.ANONYMOUS, null, PayloadMode.UNSIGNED, null, null);
+        }
+        if (policy == null) {
+            throw AuthException.invalidArgument("Bucket POST must contain a field named 'policy'.");
+        }
+        if (v2AccessKey != null && v4Signature == null) {
+            String signature = fields.get("signature");
+            if (signature == null) {
+                throw AuthException.invalidArgument("Bucket POST must contain a field named 'signature'.");
+            }
+            Credentials found = credentials.lookup(v2AccessKey).orElseThrow(AuthException::invalidAccessKeyId);
+            String expected = java.util.Base64.getEncoder().encodeToString(SigningCrypto.hmacSha1(
+                    found.secretKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), policy));
+            if (!SigningCrypto.signaturesEqual(expected, signature.trim())) {
+                throw AuthException.signatureDoesNotMatch();
+            }
+            return new AuthResult(AuthMethod.POST_POLICY, found.accessKey(), PayloadMode.UNSIGNED, null, null);
+        }
+        String algorithm = fields.get("x-amz-algorithm");
+        String credential = fields.get("x-amz-credential");
+        String amzDate = fields.get("x-amz-date");
+        if (algorithm == null || credential == null || amzDate == null || v4Signature == null) {
+            throw AuthException.invalidArgument("Bucket POST must contain the fields x-amz-algorithm, "
+                    + "x-amz-credential, x-amz-date and x-amz-signature.");
+        }
+        if (!CanonicalRequest.ALGORITHM.equals(algorithm)) {
+            throw AuthException.invalidArgument("x-amz-algorithm only supports \"AWS4-HMAC-SHA256\"");
+        }
+        CredentialScope scope = CredentialScope.parse(credential);
+        if (scope == null) {
+            throw AuthException.invalidArgument("x-amz-credential is mal-formed; expecting "
+                    + "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+        }
+        checkScope(scope, true);
+        if (parseAmzDate(amzDate) == null || !amzDate.startsWith(scope.date())) {
+            throw AuthException.invalidArgument("x-amz-date must be yyyyMMdd'T'HHmmss'Z' on the credential's date.");
+        }
+        byte[] signingKey = signingKeyFor(scope);
+        if (!SigningCrypto.signaturesEqual(SigningCrypto.hmacHex(signingKey, policy), v4Signature.trim())) {
+            throw AuthException.signatureDoesNotMatch();
+        }
+        return new AuthResult(AuthMethod.POST_POLICY, scope.accessKey(), PayloadMode.UNSIGNED, null, null);
     }
 
     // ---- anonymous --------------------------------------------------------------------------------------
