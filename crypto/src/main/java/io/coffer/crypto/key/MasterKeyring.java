@@ -98,9 +98,21 @@ public final class MasterKeyring {
         }
     }
 
-    /** Loads the ring from {@code file}. */
+    /** Loads the ring from {@code file}; warns (without key material) if others can read it. */
     public static MasterKeyring load(Path file) throws IOException {
+        OwnerOnlyFile.warnIfExposed(file);
         return fromBase64(Files.readString(file, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The usual startup rule: keys from {@code envValue} (e.g. {@code COFFER_MASTER_KEY}) when it is set and
+     * not blank, else from {@code file}, created on first start (embedded mode keeps it in the data directory).
+     */
+    public static MasterKeyring fromEnvironmentOrFile(String envValue, Path file) throws IOException {
+        if (envValue != null && !envValue.isBlank()) {
+            return fromBase64(envValue);
+        }
+        return loadOrCreate(file);
     }
 
     /**

@@ -79,6 +79,18 @@ public final class OwnerOnlyFile {
                 || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);
     }
 
+    /** Logs a warning (never the content) if {@code file} is readable or writable by group or others. */
+    public static void warnIfExposed(Path file) {
+        try {
+            if (isExposed(file)) {
+                System.getLogger(OwnerOnlyFile.class.getName()).log(System.Logger.Level.WARNING,
+                        "secret file {0} is accessible to group or others; chmod 600 it", file);
+            }
+        } catch (IOException e) {
+            // the read that follows reports a missing or unreadable file
+        }
+    }
+
     private static void writeNew(Path tmp, byte[] content) throws IOException {
         FileAttribute<?>[] attrs = posix()
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}

@@ -52,6 +52,7 @@ public final class GatewaySigningKey implements Destroyable {
     }
 
     public static GatewaySigningKey load(Path file) throws IOException {
+        OwnerOnlyFile.warnIfExposed(file);
         byte[] seed;
         try {
             seed = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());

@@ -4,9 +4,6 @@ import io.coffer.crypto.IntegrityException;
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,15 +191,24 @@ public final class ManifestCodec {
         }
 
         private static byte[] utf8(String s) {
-            try {
-                ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .encode(CharBuffer.wrap(s));
-                return Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
-            } catch (CharacterCodingException e) {
-                throw new IllegalArgumentException("manifest string is not valid Unicode");
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            // getBytes replaces an unpaired surrogate with '?': a string that does not survive the round
+            // trip has no UTF-8 form and would not decode to itself
+            if (hasNonAscii(s)) {
+                if (!new String(b, StandardCharsets.UTF_8).equals(s)) {
+                    throw new IllegalArgumentException("manifest string is not valid Unicode");
+                }
             }
+            return b;
+        }
+
+        private static boolean hasNonAscii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -276,14 +282,22 @@ public final class ManifestCodec {
         }
 
         private static String utf8(byte[] b) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b)).toString();
-            } catch (CharacterCodingException e) {
+            String s = new String(b, StandardCharsets.UTF_8);
+            // the JDK decoder replaces malformed or overlong sequences; only canonical UTF-8 re-encodes to
+            // the same bytes
+            if (!isAscii(b) && !Arrays.equals(s.getBytes(StandardCharsets.UTF_8), b)) {
                 throw bad("string is not valid UTF-8");
             }
+            return s;
         }
+    }
+
+    private static boolean isAscii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 public final class ManifestVerifier {
     private final List<GatewayPublicKey> trusted;
     private final Map<ByteBuffer, Manifest> cache;
+    private final java.util.concurrent.atomic.LongAdder verifications = new java.util.concurrent.atomic.LongAdder();
 
     private ManifestVerifier(Collection<GatewayPublicKey> trusted, int cacheEntries) {
         if (trusted.isEmpty()) {
@@ -92,6 +93,11 @@ public final class ManifestVerifier {
         }
     }
 
+    /** How many Ed25519 verifications this verifier has run (cache hits excluded); for metrics and tests. */
+    public long signatureVerifications() {
+        return verifications.sum();
+    }
+
     private Manifest verifyUncached(byte[] blob) {
         int encodingLength = blob.length - ManifestSigner.TRAILER_LENGTH;
         if (encodingLength < 1) {
@@ -109,6 +115,7 @@ public final class ManifestVerifier {
                     "manifest signed by an unknown gateway key");
         }
         byte[] message = ManifestSigner.signedMessage(blob, encodingLength);
+        verifications.increment();
         if (!signer.verify(message, 0, message.length, blob, encodingLength + GatewayPublicKey.KEY_ID_LENGTH)) {
             throw new IntegrityException(IntegrityException.Kind.TAMPERED_MANIFEST,
                     "manifest signature does not verify");

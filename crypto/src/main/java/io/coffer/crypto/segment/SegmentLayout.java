@@ -60,7 +60,7 @@ public record SegmentLayout(int segmentSize) {
         long p;
         if (rest == 0) {
             p = full * segmentSize;
-        } else if (rest > TAG_LENGTH) {
+        } else if (rest >= TAG_LENGTH) {
             p = full * segmentSize + rest - TAG_LENGTH;
         } else {
             throw new IllegalArgumentException("stored length " + ciphertextLength + " is not a valid layout");

@@ -42,6 +42,35 @@ class MasterKeyringTest {
     }
 
     @Test
+    void concurrentFirstStartsAgreeOnOneKey() throws Exception {
+        Path file = dir.resolve("race/master.key");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(pool.submit(() -> {
+                    go.await();
+                    return MasterKeyring.loadOrCreate(file).currentKeyId();
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> f : ids) {
+                distinct.add(f.get());
+            }
+            assertEquals(1, distinct.size());
+            assertEquals(MasterKeyring.load(file).currentKeyId(), distinct.iterator().next());
+            // no temporary files left behind
+            try (java.util.stream.Stream<Path> files = Files.list(file.getParent())) {
+                assertEquals(List.of(file), files.toList());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void wrapIsAesKwUnderHkdfDerivedKek() {
         // pins the construction: KEK = HKDF-SHA256(master, no salt, "coffer-kek-v1" || keyId), AES-KW
         byte[] master = HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
@@ -110,6 +139,18 @@ class MasterKeyringTest {
         IntegrityException e = assertThrows(IntegrityException.class, () -> onlyNew.unwrap(old));
         assertEquals(IntegrityException.Kind.WRONG_KEY, e.kind());
         assertTrue(e.getMessage().contains(before.currentKeyId()));
+    }
+
+    @Test
+    void environmentValueWinsOverTheFile() throws IOException {
+        String k = MasterKeyring.newKeyBase64();
+        Path file = dir.resolve("master.key");
+        assertEquals(MasterKeyring.fromBase64(k).currentKeyId(),
+                MasterKeyring.fromEnvironmentOrFile(k, file).currentKeyId());
+        assertFalse(Files.exists(file), "no file is created when the key comes from the environment");
+        MasterKeyring fromFile = MasterKeyring.fromEnvironmentOrFile("  ", file);
+        assertTrue(Files.exists(file));
+        assertEquals(fromFile.currentKeyId(), MasterKeyring.fromEnvironmentOrFile(null, file).currentKeyId());
     }
 
     @Test

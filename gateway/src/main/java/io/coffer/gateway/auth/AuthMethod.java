@@ -7,5 +7,10 @@ public enum AuthMethod {
     /** Authorization: AWS4-HMAC-SHA256 header. */
     HEADER,
     /** X-Amz-Algorithm=AWS4-HMAC-SHA256 query parameters (presigned URL). */
-    PRESIGNED
+    PRESIGNED,
+    /**
+     * A browser-based upload form (POST Object) whose policy is signed, with SigV4 form fields or the
+     * legacy AWSAccessKeyId/signature pair; the caller still checks the policy with {@link PostPolicy}.
+     */
+    POST_POLICY
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -112,12 +113,40 @@ public final class AwsChunkedDecoder {
         return new AwsChunkedDecoder(auth.payloadMode(), auth.streaming(), length, request.header("x-amz-trailer"));
     }
 
+    /**
+     * The Content-Encoding to store with the object: the request's value without the "aws-chunked" token
+     * (S3 removes it), or null when nothing else remains.
+     */
+    public static String storedContentEncoding(String contentEncoding) {
+        if (contentEncoding == null) {
+            return null;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String token : contentEncoding.split(",")) {
+            String t = token.trim();
+            if (!t.isEmpty() && !t.equalsIgnoreCase("aws-chunked")) {
+                if (kept.length() > 0) {
+                    kept.append(',');
+                }
+                kept.append(t);
+            }
+        }
+        return kept.length() == 0 ? null : kept.toString();
+    }
+
     /** Decoded payload; fails with {@link AuthException} (SignatureDoesNotMatch, IncompleteBody, ...). */
     public Flux<ByteBuf> decode(Publisher<ByteBuf> body) {
         if (!used.compareAndSet(false, true)) {
             throw new IllegalStateException("an AwsChunkedDecoder decodes one body");
         }
-        return Flux.from(body)
+        AtomicBoolean subscribed = new AtomicBoolean();
+        return Flux.defer(() -> {
+            if (!subscribed.compareAndSet(false, true)) {
+                // The state machine holds one body's position: a second subscription would corrupt it.
+                return Flux.error(new IllegalStateException("the decoded body can be subscribed to once"));
+            }
+            return Flux.from(body);
+        })
                 .<ByteBuf>handle((buf, sink) -> {
                     ByteBuf out;
                     try {
@@ -133,7 +162,9 @@ public final class AwsChunkedDecoder {
                     }
                 })
                 .concatWith(Mono.defer(this::finish))
-                .doOnError(e -> trailerSink.tryEmitError(e));
+                .doOnError(e -> trailerSink.tryEmitError(e))
+                .doOnCancel(() -> trailerSink.tryEmitError(
+                        new CancellationException("the aws-chunked body was cancelled before its trailers")));
     }
 
     /** Trailers (lower-case names, e.g. "x-amz-checksum-crc32c"), emitted when the body is fully decoded. */

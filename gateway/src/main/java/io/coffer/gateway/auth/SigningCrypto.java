@@ -18,13 +18,37 @@ final class SigningCrypto {
     /** hex(SHA-256("")): the hash of an empty chunk in chunk string-to-sign. */
     static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    /**
+     * A thread's Mac and the key it was last initialised with. Signing keys come from
+     * {@link SigningKeyCache} as the same array for a whole day, so an identity check skips Mac.init, which
+     * hashes the key pads and costs as much as the HMAC of a short string to sign.
+     */
+    private static final class KeyedMac {
+        final Mac mac;
+        byte[] key;
+
+        KeyedMac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            }
         }
-    });
+
+        Mac forKey(byte[] k) {
+            if (k != key) {
+                try {
+                    mac.init(new SecretKeySpec(k, "HmacSHA256"));
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HMAC key rejected", e);
+                }
+                key = k;
+            }
+            return mac;
+        }
+    }
+
+    private static final ThreadLocal<KeyedMac> MAC = ThreadLocal.withInitial(KeyedMac::new);
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SigningCrypto::newSha256);
 
@@ -43,14 +67,21 @@ final class SigningCrypto {
         return hmac(key, data.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** HMAC-SHA256; the key array must not be modified afterwards (the thread's Mac may keep using it). */
     static byte[] hmac(byte[] key, byte[] data) {
-        Mac mac = MAC.get();
+        // doFinal leaves the Mac initialised with the same key, ready for the next message.
+        return MAC.get().forKey(key).doFinal(data);
+    }
+
+    /** HMAC-SHA1 for the legacy POST form signature; rare, so no per-thread instance. */
+    static byte[] hmacSha1(byte[] key, String data) {
         try {
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(key, "HmacSHA1"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC key rejected", e);
+            throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
         }
-        return mac.doFinal(data);
     }
 
     static String hmacHex(byte[] key, String data) {

@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -257,6 +260,95 @@ public final class MetaStore implements AutoCloseable {
     public record Counts(long versions, long sectors, long temporarySectors, long buckets) {
     }
 
+    /**
+     * Cross-checks the metadata invariants in one read transaction and describes each violation
+     * (at most {@code limit}); empty when consistent. Checked: every sector a version or part names
+     * exists and carries that owner's ref; every ref names an existing sector; committed sectors
+     * are referenced and temporary ones are not and are indexed by age; no two extents overlap.
+     */
+    public List<String> audit(int limit) {
+        return env.read(txn -> {
+            List<String> problems = new ArrayList<>();
+            Map<SectorId, SectorRecord> sectors = new HashMap<>();
+            try (Cursor<byte[]> c = env.sectors.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) {
+                    SectorId id = SectorId.fromBytes(c.key(), 0);
+                    sectors.put(id, SectorRecordCodec.decode(id, c.val()));
+                }
+            }
+            try (Cursor<byte[]> c = env.versions.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) {
+                    ObjectVersion v = VersionCodec.decode(c.val());
+                    auditOwner(txn, sectors, Refs.versionOwner(v.bucket(), v.key(), v.versionId(), v.generation()),
+                            v.sectors(), "version " + v.bucket() + "/" + v.key() + "@" + v.versionId(), problems);
+                }
+            }
+            try (Cursor<byte[]> c = env.parts.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) {
+                    UploadPart p = PartCodec.decode(c.val());
+                    auditOwner(txn, sectors, Refs.partOwner(p.uploadId(), p.partNumber()), p.sectors(),
+                            "part " + p.uploadId() + "#" + p.partNumber(), problems);
+                }
+            }
+            Set<SectorId> referenced = new HashSet<>();
+            try (Cursor<byte[]> c = env.refs.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) {
+                    SectorId id = SectorId.fromBytes(c.key(), 0);
+                    referenced.add(id);
+                    if (!sectors.containsKey(id)) {
+                        problems.add("ref to missing sector " + id);
+                    }
+                }
+            }
+            Set<SectorId> aged = new HashSet<>();
+            try (Cursor<byte[]> c = env.temporaries.openCursor(txn)) {
+                for (boolean ok = c.first(); ok; ok = c.next()) {
+                    SectorId id = SectorId.fromBytes(c.key(), 8);
+                    SectorRecord s = sectors.get(id);
+                    if (s == null || s.state() != SectorState.TEMPORARY || s.createdMillis() != readLong(c.key(), 0)) {
+                        problems.add("stale temporaries row for " + id);
+                    }
+                    aged.add(id);
+                }
+            }
+            List<SectorRecord> byPlace = new ArrayList<>(sectors.values());
+            for (SectorRecord s : byPlace) {
+                boolean hasRef = referenced.contains(s.id());
+                if (s.state() == SectorState.COMMITTED && !hasRef) {
+                    problems.add("committed sector " + s.id() + " has no reference (leaked space)");
+                }
+                if (s.state() == SectorState.TEMPORARY && (hasRef || !aged.contains(s.id()))) {
+                    problems.add("temporary sector " + s.id() + (hasRef ? " is referenced" : " is not aged"));
+                }
+            }
+            byPlace.sort(Comparator.comparingInt(SectorRecord::volumeIndex)
+                    .thenComparingLong(SectorRecord::offset));
+            for (int i = 1; i < byPlace.size(); i++) {
+                SectorRecord a = byPlace.get(i - 1);
+                SectorRecord b = byPlace.get(i);
+                if (a.volumeIndex() == b.volumeIndex() && a.offset() + a.length() > b.offset()) {
+                    problems.add("sectors " + a.id() + " and " + b.id() + " overlap");
+                }
+            }
+            return problems.size() > limit ? new ArrayList<>(problems.subList(0, limit)) : problems;
+        });
+    }
+
+    private void auditOwner(Txn<byte[]> txn, Map<SectorId, SectorRecord> sectors, byte[] owner,
+                            List<SectorRef> refs, String what, List<String> problems) {
+        for (SectorRef r : refs) {
+            SectorRecord s = sectors.get(r.id());
+            if (s == null) {
+                problems.add(what + " names missing sector " + r.id());
+            } else if (s.state() != SectorState.COMMITTED) {
+                problems.add(what + " names temporary sector " + r.id());
+            }
+            if (env.refs.get(txn, Refs.key(r.id(), owner)) == null) {
+                problems.add(what + " has no ref row for sector " + r.id());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- versions
 
     /**
@@ -271,6 +363,24 @@ public final class MetaStore implements AutoCloseable {
             Set<SectorId> candidates = new LinkedHashSet<>();
             Optional<ObjectVersion> previous = writeVersion(txn, v, key, condition, replaceNullVersion, candidates);
             return new Freed<>(previous, freeUnreferenced(txn, candidates));
+        });
+    }
+
+    /**
+     * Commits many versions unconditionally in one transaction (bulk import: rebalancing, replica
+     * repair, tests). Each behaves like {@code putVersion(v, NONE, false)}.
+     */
+    public Freed<Integer> putVersions(List<ObjectVersion> versions) {
+        List<byte[]> keys = new ArrayList<>(versions.size());
+        for (ObjectVersion v : versions) {
+            keys.add(OrderedKeys.keyBytes(v.key()));
+        }
+        return env.write(txn -> {
+            Set<SectorId> candidates = new LinkedHashSet<>();
+            for (int i = 0; i < versions.size(); i++) {
+                writeVersion(txn, versions.get(i), keys.get(i), PutCondition.NONE, false, candidates);
+            }
+            return new Freed<>(versions.size(), freeUnreferenced(txn, candidates));
         });
     }
 

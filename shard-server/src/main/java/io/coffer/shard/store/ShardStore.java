@@ -242,7 +242,8 @@ public final class ShardStore implements Shard, ControlStore {
             }
             if (!writing.add(id)) {
                 drain(body);
-                return Mono.error(new ShardException(Code.INVALID_ARGUMENT, "sector " + id + " is being written"));
+                // a retry racing the original write: the caller may try again once it finished
+                return Mono.error(new ShardException(Code.UNAVAILABLE, "sector " + id + " is being written"));
             }
             return onScheduler(() -> meta.sector(id))
                     .flatMap(existing -> {
@@ -257,7 +258,9 @@ public final class ShardStore implements Shard, ControlStore {
                         }
                         return writer.allocateAndWrite(length, body).flatMap(w -> recordSector(id, w));
                     })
-                    .doFinally(s -> writing.remove(id));
+                    // before the signal goes downstream, so a caller that saw completion may put again
+                    .doOnTerminate(() -> writing.remove(id))
+                    .doOnCancel(() -> writing.remove(id));
         }).onErrorMap(ShardStore::toShardException);
     }
 

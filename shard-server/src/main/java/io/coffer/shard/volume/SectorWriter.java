@@ -18,6 +18,10 @@ import java.util.zip.CRC32C;
  * between the network and the disk, so a 4 MiB sector never sits in heap. File I/O runs on the given scheduler
  * (never on a Netty event loop).
  *
+ * <p>Buffers: every buffer the body emits is released, including those queued when the write fails; a body
+ * longer than declared is rejected before its buffers reach the queue, so by the time the {@code Mono} fails
+ * for that reason all of them have been released.
+ *
  * <p>Ownership of the extent: the caller allocates it; if the write fails for any reason (body shorter or longer
  * than declared, I/O error, body error, cancellation) this class frees it, after the last positional write to
  * it has returned, so no late write can land in space that was already handed to another sector. On success
@@ -51,7 +55,21 @@ public final class SectorWriter {
                         "declared length " + expectedLength + " differs from extent length " + extent.length()));
             }
             Sink sink = new Sink(volumes, volumes.volume(extent.volumeIndex()), extent);
+            long[] received = {0};
             return Flux.from(body)
+                    // The length check runs before publishOn, so an overlong body errors upstream of the queue:
+                    // publishOn then writes what it holds and delivers the error after, and every buffer this
+                    // writer received has been released by the time the Mono fails.
+                    .<ByteBuf>handle((buf, out) -> {
+                        received[0] += buf.readableBytes();
+                        if (received[0] > expectedLength) {
+                            buf.release();
+                            out.error(new ShardException(ShardException.Code.INVALID_ARGUMENT,
+                                    "body longer than the declared " + expectedLength + " bytes"));
+                        } else {
+                            out.next(buf);
+                        }
+                    })
                     .publishOn(io, PREFETCH)
                     .doOnNext(sink::write)
                     .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.UUID;
@@ -24,11 +25,12 @@ import java.util.zip.CRC32C;
  * fsync in between, so a torn header write always leaves one valid copy. The metadata side persists the
  * index↔UUID mapping too; the header lets a volume file be identified without LMDB (recovery, tooling).
  *
- * <p>Preallocation: Java has no {@code fallocate}, so the file is sized with
- * {@link java.io.RandomAccessFile#setLength}-equivalent truncation, which on ext4/xfs creates a <em>sparse</em>
- * file: blocks are only allocated when first written. That is why free disk space is checked against the full
- * capacity before creating or growing (so a volume is never created that the disk cannot hold when the disk is
- * otherwise idle) and why a write that still hits ENOSPC is reported as {@code NO_SPACE}, not a crash.
+ * <p>Preallocation: on Linux the blocks are reserved with {@code fallocate(2)} ({@link Preallocation}), so a
+ * full disk shows up when a volume is created or grown, not in the middle of a sector write. Where that is not
+ * available the file is only sized (as {@link java.io.RandomAccessFile#setLength} would), which on ext4/xfs
+ * makes a <em>sparse</em> file whose blocks are allocated on first write. Either way free disk space is checked
+ * against the full capacity before creating or growing (minus a configured reserve for LMDB and the OS), and a
+ * write that still hits ENOSPC is reported as {@code NO_SPACE}, never a crash.
  *
  * <p>Thread-safety: positional reads and writes on the shared {@link FileChannel} are safe concurrently
  * ({@code pread}/{@code pwrite}); callers must only write inside extents they own.
@@ -38,6 +40,7 @@ public final class Volume implements AutoCloseable {
     public static final long DATA_START = 4096;
     static final long HEADER_COPY_OFFSET = 2048;
     static final String SUFFIX = ".vol";
+    static final String TMP_SUFFIX = ".tmp";
 
     private static final byte[] MAGIC = "COFFRVOL".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
@@ -73,25 +76,30 @@ public final class Volume implements AutoCloseable {
             throw new IllegalArgumentException("index must be >= 0: " + index);
         }
         Path file = volumesDir.resolve(id + SUFFIX);
+        // Built under a temporary name and renamed once its header is durable: a crash mid-creation leaves only
+        // a *.vol.tmp file, which VolumeSet.open deletes, never a *.vol without a header.
+        Path tmp = volumesDir.resolve(id + SUFFIX + TMP_SUFFIX);
         FileChannel ch = null;
         try {
             Files.createDirectories(volumesDir);
             DiskSpace.require(volumesDir, capacity, reserveDiskBytes, "create volume " + id);
-            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            // Sparse on most Linux file systems: see the class comment.
-            ch.write(ByteBuffer.wrap(new byte[1]), capacity - 1);
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (!Preallocation.reserve(tmp, 0, capacity)) {
+                ch.write(ByteBuffer.wrap(new byte[1]), capacity - 1); // sparse: see the class comment
+            }
             Volume v = new Volume(id, index, file, ch, capacity, VolumeState.WRITABLE);
             v.writeHeader(VolumeState.WRITABLE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             DiskSpace.fsyncDirectory(volumesDir);
             return v;
         } catch (IOException e) {
             closeQuietly(ch);
-            deleteQuietly(file);
+            deleteQuietly(tmp);
             throw DiskSpace.translate(e, "create volume " + file);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             if (ch != null) {
-                deleteQuietly(file);
+                deleteQuietly(tmp);
             }
             throw e;
         }
@@ -235,7 +243,9 @@ public final class Volume implements AutoCloseable {
         }
         DiskSpace.require(path.getParent(), newCapacity - capacity, reserveDiskBytes, "extend volume " + id);
         try {
-            channel.write(ByteBuffer.wrap(new byte[1]), newCapacity - 1);
+            if (!Preallocation.reserve(path, capacity, newCapacity - capacity)) {
+                channel.write(ByteBuffer.wrap(new byte[1]), newCapacity - 1); // sparse: see the class comment
+            }
             channel.force(true);
             capacity = newCapacity;
         } catch (IOException e) {

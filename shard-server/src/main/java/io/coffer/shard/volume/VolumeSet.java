@@ -4,6 +4,9 @@ import io.coffer.shard.api.ShardException;
 import io.coffer.shard.api.VolumeInfo;
 import io.coffer.shard.api.VolumeState;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -32,6 +35,7 @@ import java.util.UUID;
  */
 public final class VolumeSet implements AutoCloseable {
     static final String VOLUMES_DIR = "volumes";
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeSet.class);
 
     private final Path volumesDir;
     private final VolumeConfig config;
@@ -67,6 +71,7 @@ public final class VolumeSet implements AutoCloseable {
         } catch (IOException e) {
             throw DiskSpace.translate(e, "create " + dir);
         }
+        deleteUnfinishedVolumes(dir);
         List<Volume> found = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Volume.SUFFIX)) {
             for (Path f : files) {
@@ -94,6 +99,18 @@ public final class VolumeSet implements AutoCloseable {
             byIndex[v.index()] = v;
         }
         return new VolumeSet(dir, cfg, byIndex, fresh);
+    }
+
+    /** Volumes whose creation a crash interrupted never held a sector (allocation starts after creation). */
+    private static void deleteUnfinishedVolumes(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Volume.SUFFIX + Volume.TMP_SUFFIX)) {
+            for (Path f : files) {
+                LOG.warn("deleting {}: its creation did not finish", f);
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new ShardException(ShardException.Code.INTERNAL, "cannot clean up " + dir, e);
+        }
     }
 
     public VolumeConfig config() {

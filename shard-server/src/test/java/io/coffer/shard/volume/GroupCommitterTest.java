@@ -1,0 +1,232 @@
+package io.coffer.shard.volume;
+
+import io.coffer.shard.api.ShardException;
+import io.coffer.shard.api.VolumeState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GroupCommitterTest {
+    private static final int COMMITS = 200;
+
+    @TempDir
+    Path dataDir;
+
+    private VolumeSet volumes;
+    private Scheduler io;
+
+    @BeforeEach
+    void open() {
+        volumes = VolumeSet.open(dataDir, VolumeConfig.forTests());
+        io = Schedulers.newBoundedElastic(8, 10_000, "test-io");
+    }
+
+    @AfterEach
+    void close() {
+        io.dispose();
+        volumes.close();
+    }
+
+    @Test
+    void groupPolicyBatchesConcurrentCommitsIntoFewerFsyncs() {
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            Volume v = volumes.volume(0);
+            Flux.range(0, COMMITS)
+                    .flatMap(i -> Mono.fromRunnable(() -> dirty(v, i)).subscribeOn(io).then(c.commitVolumes(Set.of(0))), COMMITS)
+                    .then().block(Duration.ofSeconds(30));
+            System.out.printf("GROUP: %d commits, %d batches, %d fsyncs%n", c.commits(), c.batches(), v.forceCount());
+            assertEquals(COMMITS, c.commits());
+            assertEquals(v.forceCount(), c.volumeSyncs());
+            assertTrue(v.forceCount() >= 1);
+            assertTrue(v.forceCount() < COMMITS, "one fsync per commit: " + v.forceCount());
+            assertEquals(c.batches(), c.volumeSyncs());
+        }
+    }
+
+    @Test
+    void alwaysPolicyFsyncsEveryCommit() {
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.ALWAYS, io)) {
+            Volume v = volumes.volume(0);
+            Flux.range(0, 50).flatMap(i -> c.commitVolumes(Set.of(0)), 50).then().block(Duration.ofSeconds(30));
+            assertEquals(50, v.forceCount());
+            assertEquals(50, c.volumeSyncs());
+        }
+    }
+
+    @Test
+    void alwaysPolicyRunsTheMetadataSyncAfterTheVolumeFsync() {
+        Volume v0 = volumes.volume(0);
+        List<Long> forcesSeenBySync = new CopyOnWriteArrayList<>();
+        Runnable envSync = () -> forcesSeenBySync.add(v0.forceCount());
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.ALWAYS, io)) {
+            for (int i = 1; i <= 3; i++) {
+                c.commit(Set.of(0), envSync).block(Duration.ofSeconds(10));
+                assertEquals(i, forcesSeenBySync.size());
+                assertEquals(i, forcesSeenBySync.get(i - 1));
+            }
+            assertEquals(3, c.metadataSyncs());
+        }
+    }
+
+    @Test
+    void nonePolicyNeverFsyncsNorSyncsMetadata() {
+        AtomicInteger syncs = new AtomicInteger();
+        Runnable sync = syncs::incrementAndGet;
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.NONE, io)) {
+            Flux.range(0, 20).flatMap(i -> c.commit(Set.of(0), sync)).then().block(Duration.ofSeconds(10));
+            assertEquals(0, volumes.volume(0).forceCount());
+            assertEquals(0, syncs.get());
+            assertEquals(20, c.commits());
+        }
+    }
+
+    @Test
+    void metadataSyncRunsOncePerBatchAfterTheVolumeFsyncs() {
+        Volume v0 = volumes.volume(0);
+        List<Long> forcesSeenBySync = new CopyOnWriteArrayList<>();
+        Runnable envSync = () -> forcesSeenBySync.add(v0.forceCount());
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            Flux.range(0, COMMITS).flatMap(i -> c.commit(Set.of(0), envSync), COMMITS).then().block(Duration.ofSeconds(30));
+            assertEquals(c.batches(), forcesSeenBySync.size());
+            assertTrue(forcesSeenBySync.size() < COMMITS, "metadata synced per commit");
+            for (int i = 0; i < forcesSeenBySync.size(); i++) {
+                assertEquals(i + 1, forcesSeenBySync.get(i), "batch " + i + " synced metadata before its volume fsync");
+            }
+        }
+    }
+
+    @Test
+    void writeCommitTransactionCommitSequenceOrdersVolumeBeforeMetadata() {
+        // the store's write path: sector durable, then the NOSYNC transaction, then the metadata sync
+        Volume v0 = volumes.volume(0);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Runnable envSync = () -> events.add("env-sync");
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            c.commitVolumes(Set.of(0))
+                    .then(Mono.fromRunnable(() -> events.add("txn after " + v0.forceCount() + " fsync")))
+                    .then(c.commitMetadata(envSync))
+                    .block(Duration.ofSeconds(10));
+            assertEquals(List.of("txn after 1 fsync", "env-sync"), events);
+            assertEquals(1, c.metadataSyncs());
+        }
+    }
+
+    @Test
+    void registeredMetadataSyncRunsOncePerBatchEvenForFreshMethodReferences() {
+        AtomicInteger syncs = new AtomicInteger();
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            assertThrows(IllegalStateException.class, c::commitMetadata);
+            c.registerMetadataSync(syncs::incrementAndGet);
+            Flux.range(0, COMMITS).flatMap(i -> i % 2 == 0 ? c.commitMetadata() : c.commitAll(Set.of(0)), COMMITS)
+                    .then().block(Duration.ofSeconds(30));
+            assertEquals(c.batches(), syncs.get());
+            assertTrue(syncs.get() < COMMITS, "metadata synced per commit");
+        }
+    }
+
+    @Test
+    void distinctDirtyVolumesAreEachFsyncedOnce() {
+        volumes.setState(0, VolumeState.READ_ONLY);
+        volumes.allocate(100); // adds volume 1
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.ALWAYS, io)) {
+            c.commitVolumes(Set.of(0, 1)).block(Duration.ofSeconds(10));
+            assertEquals(1, volumes.volume(0).forceCount());
+            assertEquals(1, volumes.volume(1).forceCount());
+        }
+    }
+
+    @Test
+    void aFailingMetadataSyncFailsOnlyTheCommitsThatAskedForIt() {
+        Runnable broken = () -> {
+            throw new IllegalStateException("MDB_PANIC");
+        };
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            ShardException e = assertThrows(ShardException.class,
+                    () -> c.commitMetadata(broken).block(Duration.ofSeconds(10)));
+            assertEquals(ShardException.Code.INTERNAL, e.code());
+            c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10));
+            assertEquals(1, volumes.volume(0).forceCount());
+        }
+    }
+
+    @Test
+    void commitOfAnUnknownVolumeFailsWithoutStoppingTheCommitter() {
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            assertThrows(ShardException.class, () -> c.commitVolumes(Set.of(9)).block(Duration.ofSeconds(10)));
+            c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10));
+            assertEquals(1, volumes.volume(0).forceCount());
+        }
+    }
+
+    @Test
+    void waitersResumeOnTheIoSchedulerNotTheCommitThread() {
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            String thread = c.commitVolumes(Set.of(0))
+                    .then(Mono.fromCallable(() -> Thread.currentThread().getName()))
+                    .block(Duration.ofSeconds(10));
+            assertNotEquals("coffer-group-commit", thread);
+            assertTrue(thread.startsWith("test-io"), thread);
+        }
+    }
+
+    @Test
+    void aLoneCommitIsNotDelayedByABatchWindow() {
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10)); // warm up the thread and the code path
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10));
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            // an fsync here is ~0.2 ms (LIMITS.md); a timer-based window would add milliseconds to every one
+            assertTrue(best < 50_000_000, "idle commit took " + best / 1000 + " us");
+        }
+    }
+
+    @Test
+    void closeCompletesQueuedCommitsAndRejectsLaterOnes() {
+        GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io);
+        AtomicLong done = new AtomicLong();
+        Flux.range(0, 50).flatMap(i -> c.commitVolumes(Set.of(0))).doOnComplete(() -> done.set(1)).subscribe();
+        c.close();
+        ShardException e = assertThrows(ShardException.class, () -> c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10)));
+        assertEquals(ShardException.Code.UNAVAILABLE, e.code());
+        Mono.delay(Duration.ofMillis(200)).block();
+        assertEquals(1, done.get());
+    }
+
+    @Test
+    void fsyncPolicyParsesConfigurationValues() {
+        assertEquals(FsyncPolicy.ALWAYS, FsyncPolicy.parse("always"));
+        assertEquals(FsyncPolicy.GROUP, FsyncPolicy.parse(" Group "));
+        assertEquals(FsyncPolicy.NONE, FsyncPolicy.parse("NONE"));
+        assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse("sometimes"));
+        assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse(null));
+    }
+
+    private static void dirty(Volume v, int i) {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        b.putInt(0, i);
+        v.write(b, Volume.DATA_START + (long) (i % 512) * 4096);
+    }
+}
