@@ -3,7 +3,6 @@ package io.coffer.gateway.s3;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -58,7 +57,7 @@ public final class S3Response {
     /** Sets an XML body of the given document; Content-Type application/xml. */
     public S3Response xmlBody(String xml) {
         byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-        headers.set(HttpHeaderNames.CONTENT_TYPE, "application/xml");
+        headers.set("Content-Type", "application/xml");
         // defer allocation to subscription so an unsent response leaks nothing
         this.body = Flux.defer(() -> Flux.just(Unpooled.wrappedBuffer(bytes)));
         this.contentLength = bytes.length;
@@ -96,13 +95,13 @@ public final class S3Response {
 
     /** Sets {@code Last-Modified} in RFC 1123. */
     public S3Response lastModified(long epochMillis) {
-        headers.set(HttpHeaderNames.LAST_MODIFIED, HTTP_DATE.format(Instant.ofEpochMilli(epochMillis)));
+        headers.set("Last-Modified", HTTP_DATE.format(Instant.ofEpochMilli(epochMillis)));
         return this;
     }
 
     /** Sets {@code ETag}, quoting it as S3 does. */
     public S3Response etag(String etag) {
-        headers.set(HttpHeaderNames.ETAG, etag.startsWith("\"") ? etag : "\"" + etag + "\"");
+        headers.set("ETag", etag.startsWith("\"") ? etag : "\"" + etag + "\"");
         return this;
     }
 

@@ -75,6 +75,11 @@ public final class S3Server {
         return server.host();
     }
 
+    /** The limit on requests in flight (exposed for the management view and tests). */
+    public ConcurrencyLimit concurrencyLimit() {
+        return limit;
+    }
+
     @PreDestroy
     public void close() {
         server.disposeNow();
@@ -156,7 +161,7 @@ public final class S3Server {
         h.set("x-amz-id-2", RequestIds.hostId());
         h.set("Date", S3Response.HTTP_DATE.format(Instant.now()));
         h.set("Server", "Coffer");
-        h.add(r.headers());
+        r.headers().forEach(e -> h.add(HeaderNames.canonical(e.getKey()), e.getValue()));
         boolean noContentStatus = r.status() == 204 || r.status() == 304 || r.status() < 200;
         if (!noContentStatus) {
             h.set("Content-Length", r.contentLength());

@@ -202,6 +202,45 @@ class S3ServerProtocolTest extends GatewayTestBase {
     }
 
     @Test
+    void pastTheConcurrencyLimitRequestsGetSlowDown503() throws Exception {
+        ConcurrencyLimit limit = context.getBean(S3Server.class).concurrencyLimit();
+        int held = 0;
+        try {
+            // occupy every free slot, as that many slow requests in flight would
+            while (limit.tryAcquire()) {
+                held++;
+            }
+            assertTrue(held > 0);
+            RawResponse r = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null);
+            assertEquals(503, r.status());
+            assertTrue(r.bodyText().contains("<Code>SlowDown</Code>"), r.bodyText());
+            assertNotNull(r.header("x-amz-request-id"));
+            S3Exception e = assertThrows(S3Exception.class, () -> rootClient().listBuckets());
+            assertEquals(503, e.statusCode());
+            assertEquals("SlowDown", e.awsErrorDetails().errorCode());
+        } finally {
+            for (int i = 0; i < held; i++) {
+                limit.release();
+            }
+        }
+        assertEquals(200, raw("GET", "/", signedHeaders("GET", "/", Map.of()), null).status());
+    }
+
+    @Test
+    void slotsAreReturnedAfterEveryRequest() throws Exception {
+        ConcurrencyLimit limit = context.getBean(S3Server.class).concurrencyLimit();
+        for (int i = 0; i < 5; i++) {
+            raw("GET", "/", signedHeaders("GET", "/", Map.of()), null);
+            raw("GET", "/nosuch-" + i, Map.of(), null);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (limit.inFlight() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the slot is released just after the last response byte is written
+        }
+        assertEquals(0, limit.inFlight());
+    }
+
+    @Test
     void requestIdsDifferPerRequest() throws Exception {
         String a = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null).header("x-amz-request-id");
         String b = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null).header("x-amz-request-id");

@@ -382,12 +382,14 @@ public final class MultipartHandler implements S3Handler {
         MessageDigest md5s = md5();
         long size = 0;
         int previous = 0;
-        for (int i = 0; i < wanted.size(); i++) {
-            Requested w = wanted.get(i);
+        for (Requested w : wanted) {
             if (w.partNumber() <= previous) {
                 throw new S3Exception(S3Error.INVALID_PART_ORDER, req.resource());
             }
             previous = w.partNumber();
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            Requested w = wanted.get(i);
             UploadPart record = byNumber.get(w.partNumber());
             if (record == null) {
                 throw new S3Exception(S3Error.INVALID_PART, req.resource());

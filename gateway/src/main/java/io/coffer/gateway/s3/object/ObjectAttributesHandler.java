@@ -72,7 +72,7 @@ public final class ObjectAttributesHandler implements S3Handler {
                     xml.end();
                 }
                 if (wanted.contains("ObjectParts") && obj.multipart()) {
-                    xml.start("ObjectParts").element("TotalPartsCount", m.parts().size());
+                    xml.start("ObjectParts").element("PartsCount", m.parts().size());
                     xml.element("PartNumberMarker", marker);
                     int shown = 0;
                     int last = marker;
