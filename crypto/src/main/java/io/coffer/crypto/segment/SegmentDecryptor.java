@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
  * <p>Errors: a tag that does not verify fails the stream with {@link IntegrityException.Kind#TAMPERED_SEGMENT};
  * input that ends before the range's last segment fails it with {@link IntegrityException.Kind#TRUNCATED}.
  * Bytes after the range are released and ignored. At most one stored segment is buffered; every input
- * buffer is released; emitted buffers belong to the subscriber.
+ * buffer is released; emitted buffers belong to the subscriber. Like {@link SegmentEncryptor} it works on
+ * heap buffers (direct input is copied into the segment buffer), where the JDK's GCM is fastest.
  */
 public final class SegmentDecryptor {
     private final SegmentLayout layout;
@@ -96,14 +97,14 @@ public final class SegmentDecryptor {
                 while (in.isReadable() && index <= lastSegment) {
                     int stored = storedLength(index);
                     int held = pending == null ? 0 : pending.readableBytes();
-                    if (held == 0 && in.readableBytes() >= stored && in.nioBufferCount() == 1) {
-                        // the whole segment is inside the input: decrypt in place, no copy
+                    if (held == 0 && in.readableBytes() >= stored && in.hasArray()) {
+                        // the whole segment is inside a heap input: decrypt from there, no copy
                         open(in.slice(in.readerIndex(), stored));
                         in.skipBytes(stored);
                         continue;
                     }
                     if (pending == null) {
-                        pending = allocator.buffer(layout.storedSegmentSize(), layout.storedSegmentSize());
+                        pending = allocator.heapBuffer(layout.storedSegmentSize(), layout.storedSegmentSize());
                     }
                     pending.writeBytes(in, Math.min(stored - held, in.readableBytes()));
                     if (pending.readableBytes() == stored) {
@@ -142,7 +143,7 @@ public final class SegmentDecryptor {
 
         private void open(ByteBuf stored) {
             int n = stored.readableBytes() - SegmentLayout.TAG_LENGTH;
-            ByteBuf plain = allocator.buffer(Math.max(n, 0));
+            ByteBuf plain = allocator.heapBuffer(Math.max(n, 0));
             try {
                 int w = cipher.decryptSegment(index, index == lastSegmentOfPart,
                         stored.nioBuffer(stored.readerIndex(), stored.readableBytes()), plain.nioBuffer(0, n));

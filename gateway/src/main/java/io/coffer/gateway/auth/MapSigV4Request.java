@@ -1,6 +1,7 @@
 package io.coffer.gateway.auth;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +28,11 @@ record MapSigV4Request(String method, String rawPath, String rawQuery, Map<Strin
                 lower.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values));
         lower.replaceAll((k, v) -> List.copyOf(v));
         return new MapSigV4Request(method, path, query, Map.copyOf(lower));
+    }
+
+    @Override
+    public Collection<String> headerNames() {
+        return headerMap.keySet();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.coffer.gateway.auth;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,14 @@ public interface SigV4Request {
     default String header(String name) {
         List<String> values = headers(name);
         return values.isEmpty() ? null : values.get(0);
+    }
+
+    /**
+     * Names of all headers present, in any case; Signature Version 2 signs every x-amz-* header, so it needs
+     * them. Null when the view cannot list its headers: V2 requests are then refused with InvalidRequest.
+     */
+    default Collection<String> headerNames() {
+        return null;
     }
 
     /** Host the client addressed (the Host header, or :authority for HTTP/2). */

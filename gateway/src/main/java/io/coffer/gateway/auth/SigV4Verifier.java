@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Verifies AWS Signature Version 4 on S3 requests: the Authorization header, presigned query parameters,
- * and anonymous requests (reported, not rejected: the gateway decides what anonymous may do). AWS
- * Signature Version 2 is rejected with InvalidRequest, as S3 does in regions launched after 2014.
+ * anonymous requests (reported, not rejected: the gateway decides what anonymous may do), and the legacy
+ * Signature Version 2 (header and presigned) when the request view can list its headers.
  *
  * <p>Thread-safe; one instance serves the whole gateway. Derived signing keys are cached per
  * (secret, date, region), so a request costs one SHA-256 of the canonical request and one HMAC.
@@ -41,18 +40,30 @@ public final class SigV4Verifier {
     private final CredentialsProvider credentials;
     private final String region;
     private final Clock clock;
+    private final String virtualHostSuffix;
     private final SigningKeyCache signingKeys = new SigningKeyCache();
 
     /**
      * @param region the region clients must sign for ("us-east-1")
      */
     public SigV4Verifier(CredentialsProvider credentials, String region, Clock clock) {
+        this(credentials, region, clock, null);
+    }
+
+    /**
+     * @param region the region clients must sign for ("us-east-1")
+     * @param domain the domain of virtual-hosted-style requests ("s3.example.com" for "bucket.s3.example.com"),
+     *               or null; Signature Version 2 signs the bucket of such requests as part of the path
+     */
+    public SigV4Verifier(CredentialsProvider credentials, String region, Clock clock, String domain) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.region = Objects.requireNonNull(region, "region");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (region.isEmpty()) {
             throw new IllegalArgumentException("region must be non-empty");
         }
+        this.virtualHostSuffix = domain == null || domain.isBlank()
+                ? null : "." + domain.trim().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -62,6 +73,11 @@ public final class SigV4Verifier {
      */
     public AuthResult verify(SigV4Request request) {
         String authorization = request.header("authorization");
+        if (authorization != null && authorization.isBlank()) {
+            // S3 answers a blank Authorization header like a missing one (403 AccessDenied where anonymous
+            // access is not allowed), not as a malformed signature.
+            authorization = null;
+        }
         String query = request.rawQuery();
         boolean presignedV4 = hasQueryParam(query, "X-Amz-Algorithm");
         boolean presignedV2 = !presignedV4 && hasQueryParam(query, "AWSAccessKeyId")
@@ -71,15 +87,103 @@ public final class SigV4Verifier {
                     + "parameter, Signature query string parameter or the Authorization header should be specified");
         }
         if (authorization != null) {
+            if (authorization.trim().startsWith("AWS ")) {
+                return verifyV2Header(request, authorization.trim().substring(4).trim());
+            }
             return verifyHeader(request, authorization);
         }
         if (presignedV4) {
             return verifyPresigned(request);
         }
         if (presignedV2) {
-            throw AuthException.invalidRequest(V2_NOT_SUPPORTED);
+            return verifyV2Presigned(request);
         }
         return anonymous(request);
+    }
+
+    // ---- Signature Version 2 ------------------------------------------------------------------------------
+
+    private AuthResult verifyV2Header(SigV4Request request, String credential) {
+        Collection<String> headerNames = request.headerNames();
+        if (headerNames == null) {
+            throw AuthException.invalidRequest(V2_NOT_SUPPORTED);
+        }
+        int colon = credential.lastIndexOf(':');
+        if (colon <= 0 || colon == credential.length() - 1) {
+            throw AuthException.invalidArgument("AWS authorization header is invalid.  Expected "
+                    + "AwsAccessKeyId:signature");
+        }
+        String accessKey = credential.substring(0, colon);
+        String signature = credential.substring(colon + 1);
+        String amzDate = request.header("x-amz-date");
+        String dateLine;
+        Instant requestTime;
+        if (amzDate != null) {
+            // With x-amz-date the Date line is empty; x-amz-date is signed among the x-amz-* headers.
+            requestTime = SignatureV2.parseDate(amzDate);
+            dateLine = "";
+        } else {
+            dateLine = request.header("date");
+            requestTime = SignatureV2.parseDate(dateLine);
+        }
+        if (requestTime == null || requestTime.isBefore(Instant.EPOCH)) {
+            throw AuthException.accessDenied("AWS authentication requires a valid Date or x-amz-date header");
+        }
+        checkSkew(requestTime);
+        Credentials found = credentials.lookup(accessKey).orElseThrow(AuthException::invalidAccessKeyId);
+        String stringToSign = SignatureV2.stringToSign(request, dateLine, virtualHostBucket(request.host()),
+                headerNames);
+        if (!SigningCrypto.signaturesEqual(SignatureV2.sign(found.secretKey(), stringToSign), signature)) {
+            throw AuthException.signatureDoesNotMatch();
+        }
+        return new AuthResult(AuthMethod.HEADER, found.accessKey(), PayloadMode.UNSIGNED, null, null);
+    }
+
+    private AuthResult verifyV2Presigned(SigV4Request request) {
+        Collection<String> headerNames = request.headerNames();
+        if (headerNames == null) {
+            throw AuthException.invalidRequest(V2_NOT_SUPPORTED);
+        }
+        QueryParams params = QueryParams.parse(request.rawQuery());
+        String accessKey = params.get("AWSAccessKeyId");
+        String expires = params.get("Expires");
+        String signature = params.get("Signature");
+        if (accessKey == null || expires == null || signature == null) {
+            throw AuthException.accessDenied("Query-string authentication requires the Signature, Expires and "
+                    + "AWSAccessKeyId parameters");
+        }
+        long expiresEpoch;
+        try {
+            expiresEpoch = Long.parseLong(expires);
+        } catch (NumberFormatException e) {
+            throw AuthException.accessDenied("Invalid date (should be seconds since epoch): " + expires);
+        }
+        Credentials found = credentials.lookup(accessKey).orElseThrow(AuthException::invalidAccessKeyId);
+        String stringToSign = SignatureV2.stringToSign(request, expires, virtualHostBucket(request.host()),
+                headerNames);
+        if (!SigningCrypto.signaturesEqual(SignatureV2.sign(found.secretKey(), stringToSign), signature)) {
+            throw AuthException.signatureDoesNotMatch();
+        }
+        if (clock.instant().getEpochSecond() > expiresEpoch) {
+            throw AuthException.accessDenied("Request has expired");
+        }
+        return new AuthResult(AuthMethod.PRESIGNED, found.accessKey(), PayloadMode.UNSIGNED, null, null);
+    }
+
+    /** The bucket of a virtual-hosted-style request ("photos" for "photos.s3.example.com:9000"), or null. */
+    String virtualHostBucket(String host) {
+        if (virtualHostSuffix == null || host == null) {
+            return null;
+        }
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        int colon = h.lastIndexOf(':');
+        if (colon > 0 && h.indexOf(']') < colon) {
+            h = h.substring(0, colon);
+        }
+        if (h.endsWith(virtualHostSuffix) && h.length() > virtualHostSuffix.length()) {
+            return h.substring(0, h.length() - virtualHostSuffix.length());
+        }
+        return null;
     }
 
     // ---- Authorization header ---------------------------------------------------------------------------
@@ -437,14 +541,7 @@ public final class SigV4Verifier {
     }
 
     private static Instant parseHttpDate(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return ZonedDateTime.parse(s.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return SignatureV2.parseDate(s);
     }
 
     private static boolean hasQueryParam(String rawQuery, String name) {

@@ -234,16 +234,6 @@ class SigV4VerifierTest {
     }
 
     @Test
-    void signatureVersion2IsRejectedAsUnsupportedMechanism() {
-        AuthException e = fails("InvalidRequest", 400, S3Examples.verifier(TIME),
-                withAuthorization("AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="));
-        assertTrue(e.getMessage().contains("Please use AWS4-HMAC-SHA256"));
-        fails("InvalidRequest", 400, S3Examples.verifier(TIME), SigV4Request.of("GET",
-                "/test.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1141889120&Signature=vjbyPxybd"
-                        + "ZaNmGa%2ByT272YEAiv4%3D", headers("Host", "examplebucket.s3.amazonaws.com")));
-    }
-
-    @Test
     void unknownAuthorizationSchemeIsInvalidArgument() {
         fails("InvalidArgument", 400, S3Examples.verifier(TIME), withAuthorization("Bearer abc"));
     }

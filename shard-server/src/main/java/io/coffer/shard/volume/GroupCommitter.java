@@ -27,8 +27,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Under {@link FsyncPolicy#GROUP} one dedicated thread takes the first waiting request, drains everything else
  * queued, and runs one batch: one {@link Volume#force()} per distinct dirty volume, then each distinct metadata
  * sync action once (by identity, so pass the same {@code Runnable} instance, e.g. a field holding
- * {@code env::sync}; a method reference evaluated per call is a new object each time), then completes all
- * waiters. Requests arriving while a batch fsyncs form the next batch. There is no timer: an idle shard fsyncs
+ * {@code env::sync}; a method reference evaluated per call is a new object each time; or register it once with
+ * {@link #registerMetadataSync} and use {@link #commitMetadata()}), then completes all waiters. Requests arriving while a batch fsyncs form the next batch. There is no timer: an idle shard fsyncs
  * a lone commit immediately, a busy one amortises one fsync over every commit that arrived during the previous
  * one. Under {@link FsyncPolicy#ALWAYS} each commit fsyncs on its own on the I/O scheduler;
  * {@link FsyncPolicy#NONE} completes at once and runs nothing (tests only).
@@ -66,6 +66,7 @@ public final class GroupCommitter implements AutoCloseable {
     private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread thread;
     private boolean closed;
+    private volatile Runnable registeredSync;
 
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -114,6 +115,35 @@ public final class GroupCommitter implements AutoCloseable {
     /** Step 4 of the write path: the (NOSYNC-committed) metadata durable via {@code metadataSync}. */
     public Mono<Void> commitMetadata(Runnable metadataSync) {
         return commit(Set.of(), metadataSync);
+    }
+
+    /**
+     * Registers the shard's metadata sync (LMDB {@code env.sync(true)}) once, so callers need not keep the same
+     * {@code Runnable} instance themselves: {@link #commitMetadata()} and {@link #commitAll} use it.
+     */
+    public void registerMetadataSync(Runnable metadataSync) {
+        if (metadataSync == null) {
+            throw new IllegalArgumentException("metadata sync is required");
+        }
+        this.registeredSync = metadataSync;
+    }
+
+    /** {@link #commitMetadata(Runnable)} with the registered sync. */
+    public Mono<Void> commitMetadata() {
+        return commit(Set.of(), registered());
+    }
+
+    /** Volumes then the registered metadata sync, in one request (for callers whose transaction is committed). */
+    public Mono<Void> commitAll(Set<Integer> dirtyVolumes) {
+        return commit(dirtyVolumes, registered());
+    }
+
+    private Runnable registered() {
+        Runnable r = registeredSync;
+        if (r == null) {
+            throw new IllegalStateException("registerMetadataSync was not called");
+        }
+        return r;
     }
 
     /** Commit requests served so far. */

@@ -73,6 +73,21 @@ class GroupCommitterTest {
     }
 
     @Test
+    void alwaysPolicyRunsTheMetadataSyncAfterTheVolumeFsync() {
+        Volume v0 = volumes.volume(0);
+        List<Long> forcesSeenBySync = new CopyOnWriteArrayList<>();
+        Runnable envSync = () -> forcesSeenBySync.add(v0.forceCount());
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.ALWAYS, io)) {
+            for (int i = 1; i <= 3; i++) {
+                c.commit(Set.of(0), envSync).block(Duration.ofSeconds(10));
+                assertEquals(i, forcesSeenBySync.size());
+                assertEquals(i, forcesSeenBySync.get(i - 1));
+            }
+            assertEquals(3, c.metadataSyncs());
+        }
+    }
+
+    @Test
     void nonePolicyNeverFsyncsNorSyncsMetadata() {
         AtomicInteger syncs = new AtomicInteger();
         Runnable sync = syncs::incrementAndGet;
@@ -112,6 +127,19 @@ class GroupCommitterTest {
                     .block(Duration.ofSeconds(10));
             assertEquals(List.of("txn after 1 fsync", "env-sync"), events);
             assertEquals(1, c.metadataSyncs());
+        }
+    }
+
+    @Test
+    void registeredMetadataSyncRunsOncePerBatchEvenForFreshMethodReferences() {
+        AtomicInteger syncs = new AtomicInteger();
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            assertThrows(IllegalStateException.class, c::commitMetadata);
+            c.registerMetadataSync(syncs::incrementAndGet);
+            Flux.range(0, COMMITS).flatMap(i -> i % 2 == 0 ? c.commitMetadata() : c.commitAll(Set.of(0)), COMMITS)
+                    .then().block(Duration.ofSeconds(30));
+            assertEquals(c.batches(), syncs.get());
+            assertTrue(syncs.get() < COMMITS, "metadata synced per commit");
         }
     }
 

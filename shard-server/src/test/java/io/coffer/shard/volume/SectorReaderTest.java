@@ -97,6 +97,16 @@ class SectorReaderTest {
     }
 
     @Test
+    void extentInAnUnknownVolumeFailsTheReadInsteadOfThrowing() {
+        Extent nowhere = new Extent(42, Volume.DATA_START, 10);
+        StepVerifier.create(reader.read(nowhere, 0, 10, alloc))
+                .expectErrorMatches(e -> e instanceof ShardException se && se.code() == ShardException.Code.INTERNAL)
+                .verify(Duration.ofSeconds(5));
+        assertThrows(ShardException.class, () -> reader.region(nowhere, 0, 10));
+        assertEquals(0, alloc.count());
+    }
+
+    @Test
     void readReadsAheadOnlyAsFarAsDemandAllows() {
         StepVerifier.create(reader.read(extent, 0, data.length, alloc), 1)
                 .assertNext(ByteBuf::release)

@@ -135,6 +135,28 @@ class VolumeSetTest {
     }
 
     @Test
+    void hundredThousandEncryptedFourKibObjectsTakeAtMost1_3xTheirBytesOnDisk() throws Exception {
+        int n = 100_000;
+        int sector = 4096 + 16; // 4 KiB of ciphertext + the GCM tag
+        long payload = (long) n * sector;
+        VolumeConfig packed = new VolumeConfig(32 * MIB, 32 * MIB, 256 * MIB, 1024 * MIB, 0, FsyncPolicy.NONE);
+        try (VolumeSet set = VolumeSet.open(dataDir, packed)) {
+            for (int i = 0; i < n; i++) {
+                set.allocate(sector);
+            }
+            long onDisk = 0;
+            for (Volume v : set.volumes()) {
+                onDisk += allocatedBytes(v.path()); // st_blocks: what the files really take, headers and tails included
+            }
+            long used = set.info().stream().mapToLong(VolumeInfo::used).sum();
+            System.out.printf("100k x %d B: payload %d, reserved %d (%.3fx), on disk %d (%.3fx), %d volumes%n",
+                    sector, payload, used, (double) used / payload, onDisk, (double) onDisk / payload, set.volumes().size());
+            assertTrue(used <= 1.3 * payload, "reserved " + used);
+            assertTrue(onDisk <= 1.3 * payload, "on disk " + onDisk + " for " + payload);
+        }
+    }
+
+    @Test
     void allocationPastTheMaxTotalSizeFailsWithNoSpace() {
         try (VolumeSet set = VolumeSet.open(dataDir, cfg.withMaxTotalSize(12 * MIB))) {
             set.allocate(3 * MIB);
@@ -277,6 +299,36 @@ class VolumeSetTest {
             assertThrows(ShardException.class, () -> v.write(ByteBuffer.allocate(10), v.capacity() - 5));
             assertEquals(10, v.write(ByteBuffer.allocate(10), v.capacity() - 10));
         }
+    }
+
+    @Test
+    void impossibleSectorSizesAreInvalidArguments() {
+        try (VolumeSet set = VolumeSet.open(dataDir, cfg)) {
+            assertEquals(ShardException.Code.INVALID_ARGUMENT,
+                    assertThrows(ShardException.class, () -> set.allocate(-1)).code());
+            assertEquals(ShardException.Code.INVALID_ARGUMENT,
+                    assertThrows(ShardException.class, () -> set.allocate(cfg.maxVolumeSize())).code());
+            assertEquals(1, set.volumes().size(), "a rejected sector must not grow the set");
+        }
+    }
+
+    @Test
+    void allocateAfterCloseIsUnavailable() {
+        VolumeSet set = VolumeSet.open(dataDir, cfg);
+        set.close();
+        assertEquals(ShardException.Code.UNAVAILABLE, assertThrows(ShardException.class, () -> set.allocate(1)).code());
+    }
+
+    @Test
+    void configRejectsInconsistentSizes() {
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(100, MIB, MIB, MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, MIB, 4 * MIB, 64 * MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, MIB, 8 * MIB, 4 * MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, 0, 8 * MIB, 8 * MIB, 0, FsyncPolicy.NONE));
+        assertThrows(IllegalArgumentException.class, () -> new VolumeConfig(8 * MIB, MIB, 8 * MIB, 8 * MIB, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> new Extent(0, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Extent(-1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Extent(0, Long.MAX_VALUE, 2));
     }
 
     @Test
