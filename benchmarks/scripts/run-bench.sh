@@ -93,7 +93,8 @@ stop_all() {
   done
   PIDS=()
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT TERM
 
 stop_pid() {
   local pid=$1
