@@ -220,9 +220,9 @@ def plot(runs, png, results):
             for (s, w), lines in runs.items():
                 m = re.fullmatch(rf"{op}-{size}-c(\d+)", w)
                 if s == srv and m:
-                    sm = summarize(lines)
-                    if sm["errors"] == 0:
-                        pts.append((int(m.group(1)), sm["metric"]))
+                    # bytes already count only verified operations, so a point with a failed
+                    # request is still a true (if pessimistic) throughput
+                    pts.append((int(m.group(1)), summarize(lines)["metric"]))
             if len(pts) >= 1:
                 title = f"{'Coffer' if srv == 'coffer' else 's3proxy'} {op.upper()} {size[:-1]} MiB"
                 series.append((title, sorted(pts)))
@@ -288,8 +288,9 @@ def main():
                f"{machine.get('fs', '?')}, {machine.get('java', '?')}, kernel {machine.get('kernel', '?')}; "
                f"load average {machine.get('load_start', '?')} at the start, "
                f"{machine.get('load_end', '?')} at the end (other jobs share the cores).  ")
+    coffer = machine.get("coffer") if have_coffer else None
     out.append(f"Peer: s3proxy {machine.get('s3proxy', 'not run')}. Coffer: "
-               f"{machine.get('coffer', 'not run (gateway jar missing or not answering)')}. "
+               f"{coffer or 'not measured (no gateway jar serving S3 yet)'}. "
                f"Client: AWS SDK for Java v2, sync + Apache HTTP client, path-style, checksums {checksums}, "
                f"no retries. Medians of {repeats} repeat(s); throughput counts only verified bytes "
                f"(MB/s = 10^6 B/s); list rows are pages/s. Commit {machine.get('commit', '?')}.")
@@ -306,7 +307,12 @@ def main():
         out.append("Errors (a wrong byte, a wrong listing or a failed request; such rows get no ratio):")
         out += notes
         out.append("")
-    if limits:
+    note_path = os.path.join(a.results, "limits-note.txt")
+    if limits and os.path.exists(note_path):
+        out.append("Physical limits (`shared/tools/limits/run.sh`, best of its rounds), measured by a separate "
+                   "invocation right after the load runs: " + open(note_path, encoding="utf-8").read().strip()
+                   .replace("\n", "; ") + ":")
+    elif limits:
         out.append("Physical limits measured in the same run (`shared/tools/limits/run.sh`, best of its rounds):")
         out.append("")
         out.append("| limit | value |")

@@ -267,8 +267,6 @@ if [[ ",$SERVERS," == *",coffer,"* ]]; then
   else
     CDATA=$WORK/coffer-data-$STAMP
     mkdir -p "$CDATA"
-    echo "coffer=$(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null) fsync=${COFFER_FSYNC:-default}" \
-      >> "$RESULTS/machine.txt"
     note "starting Coffer embedded on 127.0.0.1:$COFFER_PORT (data $CDATA)"
     COFFER_DATA_DIR=$CDATA COFFER_S3_PORT=$COFFER_PORT COFFER_MANAGEMENT_PORT=$COFFER_MGMT_PORT \
     COFFER_BIND_HOST=127.0.0.1 MICRONAUT_SERVER_HOST=127.0.0.1 \
@@ -277,6 +275,8 @@ if [[ ",$SERVERS," == *",coffer,"* ]]; then
     C_PID=$!
     PIDS+=("$C_PID")
     if wait_http "$COFFER_PORT" "$C_PID" 180; then
+      echo "coffer=embedded, gateway at commit $(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null), COFFER_FSYNC=${COFFER_FSYNC:-its default}" \
+        >> "$RESULTS/machine.txt"
       bench_server coffer "http://127.0.0.1:$COFFER_PORT" "$COFFER_AK" "$COFFER_SK"
     else
       note "Coffer did not answer within 180 s (see $RESULTS/coffer.log); its columns stay pending"
