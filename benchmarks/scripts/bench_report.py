@@ -95,7 +95,8 @@ def summarize(lines):
     def med(key):
         return statistics.median(r[key] for r in lines)
     first = lines[0]
-    moves = first["op"] in ("put", "get", "range", "mpu")
+    # bulk workloads are judged in MB/s; 4 KiB objects, lists and deletes in operations per second
+    moves = first["op"] in ("put", "get", "range", "mpu") and first["size"] >= 1 << 20
     return {
         "op": first["op"], "size": first["size"], "concurrency": first["concurrency"],
         "metric": med("mb_s") if moves else med("ops_s"), "unit": "MB/s" if moves else "ops/s",
@@ -122,20 +123,36 @@ def describe(s, name):
                                       keys=f"{keys:,}", dirs=f"{(keys + 99) // 100:,}")
 
 
+ORDER = ["put-1m", "get-1m", "put-64m", "get-64m", "range-1m", "mpu-256m", "mpu-1g", "put-4k", "get-4k",
+         "head-4k", "delete-4k", "list-flat", "list-delim"]
+
+# the issue's orientation numbers (s3proxy 2.6.0, filesystem backend, 10 s per workload) and targets
+BASELINE = {"put-1m-c8": "80 MB/s", "get-1m-c8": "470 MB/s", "put-4k-c16": "450 ops/s",
+            "get-4k-c16": "2,800 ops/s", "list-flat-c1": "570 ms/page (10k keys)", "mpu-256m-c4": "117 MB/s"}
+TARGET = {"put-1m-c8": ">= 2.5x peer, >= 50 % disk write", "put-64m-c1": ">= 2x peer, >= 60 % disk write",
+          "mpu-1g-c4": ">= 2x peer, >= 60 % disk write", "get-1m-c8": ">= 1.5x peer",
+          "get-64m-c4": ">= 50 % of min(loopback, 2x GCM)", "range-1m-c1": ">= 1.2x peer",
+          "range-1m-c8": ">= 1.2x peer", "put-4k-c16": ">= 3x peer, durable",
+          "get-4k-c16": ">= 1.5x peer", "head-4k-c16": ">= 1.5x peer",
+          "list-flat-c1": ">= 20x peer; p50 within 1.5x from 10^4 to 10^6",
+          "list-delim-c1": ">= 20x peer"}
+
+
 def order_key(name):
-    m = re.match(r"(\w+)-(\d+)([kmg]?)-c(\d+)", name)
-    ops = ["put", "get", "range", "head", "delete", "mpu", "list"]
-    if m:
-        mult = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(3)]
-        return (ops.index(m.group(1)) if m.group(1) in ops else 9, int(m.group(2)) * mult, int(m.group(4)))
-    return (ops.index("list"), 0, 0 if "flat" in name else 1)
+    m = re.search(r"-c(\d+)$", name)
+    c = int(m.group(1)) if m else 0
+    for i, prefix in enumerate(ORDER):
+        if name.startswith(prefix + "-"):
+            return (i, c, name)
+    return (len(ORDER), c, name)
 
 
 def main_table(runs, limits, have_coffer):
     names = sorted({w for (_, w) in runs}, key=order_key)
     rows = ["| workload | s3proxy | Coffer | Coffer / s3proxy | limit | s3proxy / limit | Coffer / limit "
-            "| p50 / p99 ms s3proxy | p50 / p99 ms Coffer | errors s3proxy / Coffer |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| p50 / p99 ms s3proxy | p50 / p99 ms Coffer | errors s3proxy / Coffer | issue baseline (s3proxy 2.6.0) "
+            "| target |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     notes = []
     for name in names:
         sums = {srv: summarize(runs[(srv, name)]) for srv in SERVERS if (srv, name) in runs}
@@ -154,11 +171,12 @@ def main_table(runs, limits, have_coffer):
 
         pm = p["metric"] if p and p["errors"] == 0 else None
         cm = c["metric"] if c and c["errors"] == 0 else None
-        rows.append("| `{}` {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} |".format(
+        rows.append("| `{}` {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |".format(
             name, describe(any_s, name), cell(p), cell(c), ratio(cm, pm),
             f"{fmt(lim[0], lim[1])} ({lim[2]})" if lim else "—",
             ratio(pm, lim[0]) if lim else "—", ratio(cm, lim[0]) if lim else "—",
-            lat(p), lat(c), p["errors"] if p else "—", c["errors"] if c else "—"))
+            lat(p), lat(c), p["errors"] if p else "—", c["errors"] if c else "—",
+            BASELINE.get(name, ""), TARGET.get(name, "")))
         for srv, s in sums.items():
             if s["first_error"]:
                 notes.append(f"- `{name}` on {srv}: {s['errors']} error(s), first: `{s['first_error'][:240]}`")
@@ -202,9 +220,9 @@ def plot(runs, png, results):
             for (s, w), lines in runs.items():
                 m = re.fullmatch(rf"{op}-{size}-c(\d+)", w)
                 if s == srv and m:
-                    sm = summarize(lines)
-                    if sm["errors"] == 0:
-                        pts.append((int(m.group(1)), sm["metric"]))
+                    # bytes already count only verified operations, so a point with a failed
+                    # request is still a true (if pessimistic) throughput
+                    pts.append((int(m.group(1)), summarize(lines)["metric"]))
             if len(pts) >= 1:
                 title = f"{'Coffer' if srv == 'coffer' else 's3proxy'} {op.upper()} {size[:-1]} MiB"
                 series.append((title, sorted(pts)))
@@ -270,8 +288,9 @@ def main():
                f"{machine.get('fs', '?')}, {machine.get('java', '?')}, kernel {machine.get('kernel', '?')}; "
                f"load average {machine.get('load_start', '?')} at the start, "
                f"{machine.get('load_end', '?')} at the end (other jobs share the cores).  ")
+    coffer = machine.get("coffer") if have_coffer else None
     out.append(f"Peer: s3proxy {machine.get('s3proxy', 'not run')}. Coffer: "
-               f"{machine.get('coffer', 'not run (gateway jar missing or not answering)')}. "
+               f"{coffer or 'not measured (no gateway jar serving S3 yet)'}. "
                f"Client: AWS SDK for Java v2, sync + Apache HTTP client, path-style, checksums {checksums}, "
                f"no retries. Medians of {repeats} repeat(s); throughput counts only verified bytes "
                f"(MB/s = 10^6 B/s); list rows are pages/s. Commit {machine.get('commit', '?')}.")
@@ -288,7 +307,12 @@ def main():
         out.append("Errors (a wrong byte, a wrong listing or a failed request; such rows get no ratio):")
         out += notes
         out.append("")
-    if limits:
+    note_path = os.path.join(a.results, "limits-note.txt")
+    if limits and os.path.exists(note_path):
+        out.append("Physical limits (`shared/tools/limits/run.sh`, best of its rounds), measured by a separate "
+                   "invocation right after the load runs: " + open(note_path, encoding="utf-8").read().strip()
+                   .replace("\n", "; ") + ":")
+    elif limits:
         out.append("Physical limits measured in the same run (`shared/tools/limits/run.sh`, best of its rounds):")
         out.append("")
         out.append("| limit | value |")

@@ -29,7 +29,11 @@ public final class S3ClientFactory {
                         .maxConnections(maxConnections)
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(120))
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(60))
+                        // never reuse a connection that sat idle between workloads long enough for
+                        // the server to have closed it: with retries off, that stale-socket failure
+                        // ("The target server failed to respond") would count against the server
+                        .connectionMaxIdleTime(Duration.ofSeconds(5)))
                 .overrideConfiguration(c -> c
                         .apiCallTimeout(Duration.ofMinutes(10))
                         .retryStrategy(o.retries() == 0
