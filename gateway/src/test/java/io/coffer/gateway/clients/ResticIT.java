@@ -34,7 +34,7 @@ class ResticIT extends ExternalClientTestBase {
         randomFile(data, "media/video.bin", 9 * 1024 * 1024 + 3, 500);
 
         run(work, env, "restic", "init").assertOk("init");
-        String backup = run(work, env, "restic", "backup", "--no-scan", data.toString()).assertOk("backup").stdout();
+        String backup = run(work, env, "restic", "backup", data.toString()).assertOk("backup").stdout();
         assertTrue(backup.contains("snapshot"), backup);
         run(work, env, "restic", "check", "--read-data").assertOk("check --read-data");
         String snaps = run(work, env, "restic", "snapshots").assertOk("snapshots").stdout();
@@ -46,7 +46,7 @@ class ResticIT extends ExternalClientTestBase {
         assertSameTree(data, target.resolve(data.toString().substring(1)));
 
         // a second backup of unchanged data adds a snapshot and still checks
-        run(work, env, "restic", "backup", "--no-scan", data.toString()).assertOk("second backup");
+        run(work, env, "restic", "backup", data.toString()).assertOk("second backup");
         run(work, env, "restic", "check").assertOk("check");
     }
 }
