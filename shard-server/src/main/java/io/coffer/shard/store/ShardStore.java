@@ -102,6 +102,7 @@ public final class ShardStore implements Shard, ControlStore {
         this.writer = new SectorWriter(volumes, scheduler);
         this.reader = new SectorReader(volumes, scheduler);
         this.committer = new GroupCommitter(volumes, config.fsyncPolicy(), scheduler);
+        committer.registerMetadataSync(metaSync);
         this.reclaimer = config.reclaimInterval().isZero() ? null
                 : Flux.interval(config.reclaimInterval(), config.reclaimInterval(), scheduler)
                 .onBackpressureDrop()
