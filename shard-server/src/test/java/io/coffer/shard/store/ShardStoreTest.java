@@ -25,6 +25,7 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(LeakWatch.class)
 class ShardStoreTest {
     @TempDir
     Path dir;
@@ -511,6 +513,30 @@ class ShardStoreTest {
                 body(new byte[] {1, 2, 3}, 3).doOnNext(b -> released.incrementAndGet())).block(TIMEOUT));
         assertEquals(1, released.get());
         store = null;
+    }
+
+    @Test
+    void cancelledPutsLeakNoSpace() throws Exception {
+        store.close();
+        store = ShardStore.open(dir, ShardConfig.forTests().withFsyncPolicy(FsyncPolicy.GROUP));
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 100; i++) {
+            byte[] bytes = randomBytes(1 + r.nextInt(200_000));
+            reactor.core.Disposable put = store.putSector(SectorId.random(), bytes.length, body(bytes, 8192))
+                    .subscribe(x -> { }, e -> { });
+            Thread.sleep(r.nextInt(6));
+            put.dispose();
+        }
+        // whatever got recorded is temporary; once reclaimed, nothing may remain allocated
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        ShardStats stats;
+        do {
+            Thread.sleep(50);
+            store.reclaimExpiredTemporarySectors(Instant.now().plus(Duration.ofHours(2))).block(TIMEOUT);
+            stats = store.stats().block(TIMEOUT);
+        } while ((stats.bytesUsed() != 0 || stats.sectors() != 0) && System.nanoTime() < deadline);
+        assertEquals(0, stats.sectors());
+        assertEquals(0, stats.bytesUsed());
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sectors; afterwards (and after a reopen) the metadata invariants hold, the allocator's used bytes
  * equal the live sectors' extents, and every live version's sectors read back with their CRC32C.
  */
+@ExtendWith(LeakWatch.class)
 class StoreConsistencyTest {
     @TempDir
     Path dir;
