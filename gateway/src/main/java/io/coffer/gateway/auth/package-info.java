@@ -15,7 +15,8 @@
  *       ({@link io.coffer.gateway.checksum.BodyDigestResult#checkSha256}).</li>
  * </ol>
  * POST Object forms use {@link io.coffer.gateway.auth.SigV4Verifier#verifyPostPolicy} and
- * {@link io.coffer.gateway.auth.PostPolicy}. Signature Version 2 headers and query strings are refused with
- * InvalidRequest.
+ * {@link io.coffer.gateway.auth.PostPolicy}. Legacy Signature Version 2 (header and presigned) is verified
+ * when the request view implements {@link io.coffer.gateway.auth.SigV4Request#headerNames()} (else refused with
+ * InvalidRequest); for virtual-hosted-style V2 requests the verifier needs the gateway's domain.
  */
 package io.coffer.gateway.auth;

@@ -6,9 +6,8 @@ import io.coffer.crypto.key.MasterKeyring;
 import io.coffer.crypto.key.SseCustomerKey;
 import io.coffer.crypto.manifest.Manifest;
 import io.coffer.crypto.manifest.Part;
-import io.coffer.crypto.segment.CiphertextRange;
+import io.coffer.crypto.manifest.ReadPlan;
 import io.coffer.crypto.segment.SegmentDecryptor;
-import io.coffer.crypto.segment.SegmentLayout;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.shard.api.ObjectVersion;
@@ -19,7 +18,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,9 +131,13 @@ public final class ReadPipeline {
         }
         Manifest m = obj.manifest();
         SegmentDecryptor decryptor = new SegmentDecryptor(m.layout());
-        return Flux.fromIterable(plan(m, range))
-                .concatMap(p -> decryptor.decrypt(ciphertext(p.part(), p.cipher()), key, m.contentIdOf(p.part()),
-                        p.part().partNumber(), p.part().plaintextSize(), p.cipher()), 0)
+        // an empty object still has one (empty, tagged) segment: reading it proves nothing was cut off
+        ReadPlan plan = range.length() == 0
+                ? (obj.size() == 0 ? ReadPlan.whole(m) : new ReadPlan(List.of()))
+                : ReadPlan.of(m, range.offset(), range.last());
+        return Flux.fromIterable(plan.parts())
+                .concatMap(p -> decryptor.decrypt(ciphertext(p), key, p.contentId(), p.part().partNumber(),
+                        p.part().plaintextSize(), p.range()), 0)
                 .onErrorMap(e -> e instanceof IntegrityException || e instanceof ShardException se
                                 && (se.code() == ShardException.Code.SECTOR_CORRUPT || se.code() == ShardException.Code.NO_SUCH_SECTOR),
                         e -> {
@@ -153,8 +155,10 @@ public final class ReadPipeline {
      */
     public Mono<Flux<ByteBuf>> readVerifyingFirst(StoredObject obj, ByteRange range, DataKey key) {
         if (range.length() == 0) {
-            key.destroy();
-            return Mono.just(Flux.empty());
+            return read(obj, range, key)
+                    .doOnNext(ByteBuf::release)
+                    .doFinally(s -> key.destroy())
+                    .then(Mono.just(Flux.empty()));
         }
         long headLength = headLength(obj.manifest(), range);
         ByteRange head = new ByteRange(range.offset(), headLength);
@@ -184,37 +188,10 @@ public final class ReadPipeline {
         return range.length();
     }
 
-    private record PartRead(Part part, CiphertextRange cipher) {
-    }
-
-    private static List<PartRead> plan(Manifest m, ByteRange range) {
-        List<PartRead> reads = new ArrayList<>();
-        if (range.length() == 0) {
-            return reads;
-        }
-        SegmentLayout layout = m.layout();
-        long partStart = 0;
-        for (Part p : m.parts()) {
-            long partEnd = partStart + p.plaintextSize();
-            if (range.offset() < partEnd && range.end() > partStart) {
-                long first = Math.max(range.offset(), partStart) - partStart;
-                long last = Math.min(range.end(), partEnd) - 1 - partStart;
-                reads.add(new PartRead(p, layout.forPlaintextRange(p.plaintextSize(), first, last)));
-            }
-            partStart = partEnd;
-        }
-        return reads;
-    }
-
-    private Flux<ByteBuf> ciphertext(Part part, CiphertextRange range) {
-        List<Long> lengths = new ArrayList<>(part.sectors().size());
-        for (io.coffer.crypto.manifest.SectorRef s : part.sectors()) {
-            lengths.add(s.length());
-        }
-        List<SectorPlan.Slice> slices = SectorPlan.locate(lengths, range.ciphertextOffset(), range.ciphertextLength());
-        return Flux.fromIterable(slices)
-                .concatMap(s -> shard.readSector(SectorId.fromBytes(part.sectors().get(s.index()).sectorId(), 0),
-                        s.offset(), s.length()), SLICES_AHEAD);
+    private Flux<ByteBuf> ciphertext(ReadPlan.PartRead part) {
+        return Flux.fromIterable(part.slices())
+                .concatMap(s -> shard.readSector(SectorId.fromBytes(s.sector().sectorId(), 0), s.offset(), s.length()),
+                        SLICES_AHEAD);
     }
 
     private static void repairSignal(String bucket, String key, String versionId, Throwable e) {

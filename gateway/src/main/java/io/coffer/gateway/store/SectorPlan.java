@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the ciphertext of one part is cut into sectors, and where a ciphertext range lies in them.
- * Sectors are cut at a whole number of ciphertext segments, so a sector never splits a GCM
- * segment and a range maps to (sector, offset) by arithmetic on the stored sector lengths alone;
- * the plan does not need to remember the sector size an object was written with.
+ * How the ciphertext of one part is cut into sectors. Sectors are cut at a whole number of
+ * ciphertext segments, so a sector never splits a GCM segment and a range maps to (sector, offset)
+ * by arithmetic on the manifest's sector lengths alone ({@code ReadPlan}); a reader does not need
+ * the sector size an object was written with.
  */
 public final class SectorPlan {
     private SectorPlan() {
@@ -37,44 +37,5 @@ public final class SectorPlan {
             throw new IllegalArgumentException("sizes must be > 0");
         }
         return Math.max(1, targetSectorSize / cipherSegmentSize) * cipherSegmentSize;
-    }
-
-    /** A piece of one sector: {@code length} bytes from {@code offset} within sector {@code index}. */
-    public record Slice(int index, long offset, long length) {
-        public Slice {
-            if (index < 0 || offset < 0 || length <= 0) {
-                throw new IllegalArgumentException("bad slice " + index + "@" + offset + "+" + length);
-            }
-        }
-    }
-
-    /**
-     * The sector slices covering {@code length} ciphertext bytes from {@code offset}, given the
-     * sectors' lengths in order.
-     */
-    public static List<Slice> locate(List<Long> sectorLengths, long offset, long length) {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("bad range");
-        }
-        List<Slice> slices = new ArrayList<>();
-        long start = 0;
-        long want = offset;
-        long left = length;
-        for (int i = 0; i < sectorLengths.size() && left > 0; i++) {
-            long len = sectorLengths.get(i);
-            long end = start + len;
-            if (want < end) {
-                long inSector = want - start;
-                long take = Math.min(left, len - inSector);
-                slices.add(new Slice(i, inSector, take));
-                want += take;
-                left -= take;
-            }
-            start = end;
-        }
-        if (left > 0) {
-            throw new IllegalArgumentException("range " + offset + "+" + length + " beyond the sectors (" + start + ")");
-        }
-        return slices;
     }
 }

@@ -6,6 +6,7 @@ import io.coffer.shard.api.Shard;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
@@ -56,7 +57,16 @@ public final class SectorWriter {
                                 long length = lengths.get(index);
                                 SectorId id = SectorId.random();
                                 started.accept(id);
-                                return shard.putSector(id, length, window.map(Piece::buf))
+                                // a shard may be cancelled before it subscribes to the body (it looks the id up
+                                // first): then nobody would ever release the pieces queued in this window
+                                AtomicBoolean subscribed = new AtomicBoolean();
+                                Flux<ByteBuf> body = window.doOnSubscribe(sub -> subscribed.set(true)).map(Piece::buf);
+                                return shard.putSector(id, length, body)
+                                        .doFinally(signal -> {
+                                            if (!subscribed.get()) {
+                                                drain(window);
+                                            }
+                                        })
                                         .thenReturn(new SectorRef(id, length));
                             }, SECTORS_IN_FLIGHT, 1);
                 })
@@ -66,13 +76,16 @@ public final class SectorWriter {
                         : Mono.error(new IllegalStateException("wrote " + refs.size() + " of " + lengths.size() + " sectors")))
                 .doOnDiscard(Piece.class, p -> p.buf().release())
                 // a window emitted but never subscribed (the stream failed first) still holds pieces
-                .doOnDiscard(Flux.class, w -> ((Flux<?>) w).subscribe(
-                        o -> {
-                            if (o instanceof Piece p) {
-                                p.buf().release();
-                            }
-                        },
-                        e -> { }));
+                .doOnDiscard(Flux.class, SectorWriter::drain);
+    }
+
+    /** Releases whatever pieces a window that nobody consumed still holds. */
+    private static void drain(Flux<?> window) {
+        window.subscribe(o -> {
+            if (o instanceof Piece p) {
+                p.buf().release();
+            }
+        }, e -> { });
     }
 
     /**

@@ -41,7 +41,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.lmdbjava.LmdbException;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -99,6 +102,7 @@ public final class ShardStore implements Shard, ControlStore {
         this.writer = new SectorWriter(volumes, scheduler);
         this.reader = new SectorReader(volumes, scheduler);
         this.committer = new GroupCommitter(volumes, config.fsyncPolicy(), scheduler);
+        committer.registerMetadataSync(metaSync);
         this.reclaimer = config.reclaimInterval().isZero() ? null
                 : Flux.interval(config.reclaimInterval(), config.reclaimInterval(), scheduler)
                 .onBackpressureDrop()
@@ -256,7 +260,7 @@ public final class ShardStore implements Shard, ControlStore {
                             }
                             return Mono.just(existing.get().info());
                         }
-                        return writer.allocateAndWrite(length, body).flatMap(w -> recordSector(id, w));
+                        return writeDetached(length, body).flatMap(w -> recordSector(id, w));
                     })
                     // before the signal goes downstream, so a caller that saw completion may put again
                     .doOnTerminate(() -> writing.remove(id))
@@ -264,26 +268,78 @@ public final class ShardStore implements Shard, ControlStore {
         }).onErrorMap(ShardStore::toShardException);
     }
 
-    /** Steps after the bytes are in the file: volume durable, record committed, record durable. */
+    /**
+     * Writes the body without ever cancelling the writer. {@link SectorWriter} frees its extent on
+     * cancel even after it has emitted the written sector (which then belongs to us), so a put
+     * cancelled at the wrong instant would free the extent twice. Instead a cancelled put lets the
+     * write finish (the body of a dead connection ends soon) and frees the unrecorded extent itself.
+     */
+    private Mono<WrittenSector> writeDetached(long length, Publisher<ByteBuf> body) {
+        return Mono.create(sink -> {
+            AtomicReference<Handoff> state = new AtomicReference<>(Handoff.RUNNING);
+            sink.onCancel(() -> state.compareAndSet(Handoff.RUNNING, Handoff.CANCELLED));
+            writer.allocateAndWrite(length, body).subscribe(w -> {
+                if (state.compareAndSet(Handoff.RUNNING, Handoff.DELIVERED)) {
+                    sink.success(w);
+                } else {
+                    volumes.free(w.extent());
+                }
+            }, sink::error);
+        });
+    }
+
+    /**
+     * Steps after the bytes are in the file: volume durable, record committed, record durable.
+     *
+     * <p>Until its record commits, the extent belongs to this put alone; a failure or a cancelled
+     * put (a client that went away) returns it to the allocator exactly once. A cancel that arrives
+     * while the insert runs leaves it to the insert: the sector is then recorded as temporary and
+     * the reclaim job frees it after the TTL.
+     */
     private Mono<SectorInfo> recordSector(SectorId id, WrittenSector w) {
         Extent e = w.extent();
         SectorRecord record = new SectorRecord(id, e.volumeIndex(), e.offset(), e.length(), w.crc32c(),
                 SectorState.TEMPORARY, System.currentTimeMillis());
+        AtomicReference<RecordState> state = new AtomicReference<>(RecordState.PENDING);
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                volumes.free(e);
+            }
+        };
         return committer.commitVolumes(Set.of(e.volumeIndex()))
-                .then(Mono.fromCallable(() -> meta.insertTemporarySector(record)).subscribeOn(scheduler))
+                .then(Mono.fromCallable(() -> {
+                    if (!state.compareAndSet(RecordState.PENDING, RecordState.INSERTING)) {
+                        throw new CancellationException("put cancelled before its sector was recorded");
+                    }
+                    Optional<SectorRecord> raced = meta.insertTemporarySector(record);
+                    state.set(raced.isPresent() ? RecordState.LOST_RACE : RecordState.RECORDED);
+                    return raced;
+                }).subscribeOn(scheduler))
                 .onErrorResume(err -> {
-                    volumes.free(e); // nothing references the extent: it was never recorded
+                    if (state.get() != RecordState.RECORDED) {
+                        release.run(); // nothing references the extent: it was never recorded
+                    }
                     return Mono.error(err);
                 })
                 .flatMap(raced -> {
                     if (raced.isPresent()) {
-                        volumes.free(e);
+                        release.run();
                         return Mono.just(raced.get().info());
                     }
                     index.put(id, e);
                     return committer.commitMetadata(metaSync).thenReturn(record.info());
+                })
+                .doOnCancel(() -> {
+                    if (state.compareAndSet(RecordState.PENDING, RecordState.ABANDONED)) {
+                        release.run();
+                    }
                 });
     }
+
+    private enum Handoff { RUNNING, DELIVERED, CANCELLED }
+
+    private enum RecordState { PENDING, INSERTING, RECORDED, LOST_RACE, ABANDONED }
 
     @Override
     public Flux<ByteBuf> readSector(SectorId id, long offset, long length) {
@@ -476,14 +532,17 @@ public final class ShardStore implements Shard, ControlStore {
 
     /**
      * A mutation that may free sectors: once the transaction is durable, their index entries go and
-     * their extents return to the allocator.
+     * their extents return to the allocator. It runs to the end even if the caller cancels, since a
+     * committed deletion whose extents were never released would leak their space until restart.
      */
     private <T> Mono<Freed<T>> freeing(Callable<Freed<T>> work) {
-        return onScheduler(work)
-                .flatMap(f -> committer.commitMetadata(metaSync).then(onScheduler(() -> {
+        Mono<Freed<T>> whole = onScheduler(work)
+                .flatMap(f -> committer.commitMetadata(metaSync).then(Mono.fromCallable(() -> {
                     release(f.sectors());
                     return f;
                 })));
+        return Mono.<Freed<T>>create(sink -> whole.subscribe(sink::success, sink::error))
+                .onErrorMap(ShardStore::toShardException);
     }
 
     private void release(List<SectorRecord> freed) {

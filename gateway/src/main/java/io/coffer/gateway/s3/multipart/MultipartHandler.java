@@ -10,6 +10,7 @@ import io.coffer.crypto.manifest.Part;
 import io.coffer.gateway.checksum.ChecksumAlgorithm;
 import io.coffer.gateway.checksum.MultipartChecksum;
 import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.S3Errors;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
@@ -68,16 +69,19 @@ public final class MultipartHandler implements S3Handler {
     private final SignedState signer;
     private final MultipartListHandler lists;
     private final long minPartSize;
+    private final BucketAccess access;
 
     public MultipartHandler(WritePipeline writer, ReadPipeline reader, Shard shard, MasterKeyring keyring,
-                            SignedState signer, @Value("${coffer.multipart.min-part-size:5242880}") long minPartSize) {
+                            SignedState signer, BucketAccess access,
+                            @Value("${coffer.multipart.min-part-size:5242880}") long minPartSize) {
+        this.access = access;
         this.writer = writer;
         this.reader = reader;
         this.shard = shard;
         this.keyring = keyring;
         this.signer = signer;
         this.minPartSize = minPartSize;
-        this.lists = new MultipartListHandler(shard, signer);
+        this.lists = new MultipartListHandler(shard, signer, access);
     }
 
     @Override
@@ -125,7 +129,7 @@ public final class MultipartHandler implements S3Handler {
             UploadState state = new UploadState(req.bucket(), req.key(), uploadId, writer.settings().segmentSize(),
                     wrapped, sseC == null ? "" : sseC.keyMd5Base64(), algorithm == null ? "" : algorithm.name(),
                     checksumType, metadata);
-            return ObjectPutHandler.bucket(shard, req.bucket())
+            return access.require(req)
                     .then(shard.createUpload(new MultipartUpload(req.bucket(), req.key(), uploadId,
                             System.currentTimeMillis(), state.sign(signer))))
                     .then(Mono.fromSupplier(() -> {
@@ -153,7 +157,7 @@ public final class MultipartHandler implements S3Handler {
         if (uploadId == null || uploadId.isEmpty()) {
             return Mono.error(new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()));
         }
-        return ObjectPutHandler.bucket(shard, req.bucket())
+        return access.require(req)
                 .then(shard.getUpload(req.bucket(), req.key(), uploadId))
                 .onErrorMap(ShardException.class, e -> e.code() == ShardException.Code.NO_SUCH_UPLOAD
                         ? new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource()) : e)
@@ -257,7 +261,8 @@ public final class MultipartHandler implements S3Handler {
             SseCustomerKey srcKey = ObjectHeaders.sseC(req, "x-amz-copy-source-");
             SseCustomerKey dstKey = ObjectHeaders.sseC(req);
             String uploadId = req.query("uploadId");
-            return upload(req, uploadId).flatMap(state -> reader.open(src.bucket(), src.key(), src.versionId())
+            return upload(req, uploadId).flatMap(state -> ObjectPutHandler.sourceAccess(shard, req, src)
+                    .then(reader.open(src.bucket(), src.key(), src.versionId()))
                     .flatMap(source -> {
                         var conditions = new io.coffer.gateway.s3.object.Preconditions(
                                 req.header("x-amz-copy-source-if-match"), req.header("x-amz-copy-source-if-none-match"),
@@ -322,7 +327,7 @@ public final class MultipartHandler implements S3Handler {
             return upload(req, uploadId)
                     .zipWith(S3XmlReader.readBody(req, 4 << 20).map(b -> requested(S3XmlReader.root(
                             S3XmlReader.parse(b, req.resource()), "CompleteMultipartUpload", req.resource()), req.resource())))
-                    .zipWith(ObjectPutHandler.bucket(shard, req.bucket()))
+                    .zipWith(access.require(req))
                     .flatMap(t -> {
                         UploadState state = t.getT1().getT1();
                         List<Requested> wanted = t.getT1().getT2();
@@ -458,7 +463,7 @@ public final class MultipartHandler implements S3Handler {
 
     private Mono<S3Response> abort(S3Request req) {
         String uploadId = req.query("uploadId");
-        return ObjectPutHandler.bucket(shard, req.bucket())
+        return access.require(req)
                 .then(shard.abortUpload(req.bucket(), req.key(), uploadId == null ? "" : uploadId))
                 .onErrorMap(ShardException.class, e -> e.code() == ShardException.Code.NO_SUCH_UPLOAD
                         || e.code() == ShardException.Code.INVALID_ARGUMENT

@@ -2,13 +2,13 @@ package io.coffer.gateway.s3.multipart;
 
 import io.coffer.gateway.checksum.ChecksumAlgorithm;
 import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
 import io.coffer.gateway.s3.S3Operation;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
-import io.coffer.gateway.s3.object.ObjectPutHandler;
 import io.coffer.gateway.store.SignedState;
 import io.coffer.shard.api.MultipartUpload;
 import io.coffer.shard.api.Shard;
@@ -28,10 +28,12 @@ final class MultipartListHandler implements S3Handler {
 
     private final Shard shard;
     private final SignedState signer;
+    private final BucketAccess access;
 
-    MultipartListHandler(Shard shard, SignedState signer) {
+    MultipartListHandler(Shard shard, SignedState signer, BucketAccess access) {
         this.shard = shard;
         this.signer = signer;
+        this.access = access;
     }
 
     @Override
@@ -60,7 +62,7 @@ final class MultipartListHandler implements S3Handler {
             String uploadId = req.query("uploadId");
             int maxParts = intParam(req, "max-parts", 1000, 1000);
             int marker = intParam(req, "part-number-marker", 0, 10_000);
-            return ObjectPutHandler.bucket(shard, req.bucket())
+            return access.require(req)
                     .then(shard.getUpload(req.bucket(), req.key(), uploadId == null ? "" : uploadId))
                     .onErrorMap(ShardException.class, e -> e.code() == ShardException.Code.NO_SUCH_UPLOAD
                             || e.code() == ShardException.Code.INVALID_ARGUMENT
@@ -122,7 +124,7 @@ final class MultipartListHandler implements S3Handler {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(), "Invalid Encoding Method specified in Request");
             }
             boolean url = "url".equals(encoding);
-            return ObjectPutHandler.bucket(shard, req.bucket())
+            return access.require(req)
                     .then(collect(req.bucket(), prefix, delimiter, keyMarker, uploadIdMarker, max, new Page()))
                     .map(page -> {
                         S3Xml xml = S3Xml.document("ListMultipartUploadsResult")

@@ -13,7 +13,6 @@ import java.util.List;
 import io.coffer.gateway.store.ReadPipeline;
 import io.coffer.gateway.store.StoredObject;
 import io.coffer.gateway.store.WritePipeline;
-import io.coffer.shard.api.Shard;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,9 +33,9 @@ public final class ObjectAclHandler implements S3Handler {
     private final WritePipeline writer;
     private final ObjectGetHandler objects;
 
-    public ObjectAclHandler(ReadPipeline reader, WritePipeline writer, Shard shard) {
+    public ObjectAclHandler(ReadPipeline reader, WritePipeline writer, ObjectGetHandler objects) {
         this.writer = writer;
-        this.objects = new ObjectGetHandler(reader, shard);
+        this.objects = objects;
     }
 
     @Override

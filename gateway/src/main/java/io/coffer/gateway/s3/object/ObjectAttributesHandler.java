@@ -10,7 +10,6 @@ import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.store.ReadPipeline;
-import io.coffer.shard.api.Shard;
 import jakarta.inject.Singleton;
 import java.util.HashSet;
 import java.util.Locale;
@@ -26,9 +25,9 @@ public final class ObjectAttributesHandler implements S3Handler {
     private final ReadPipeline reader;
     private final ObjectGetHandler objects;
 
-    public ObjectAttributesHandler(ReadPipeline reader, Shard shard) {
+    public ObjectAttributesHandler(ReadPipeline reader, ObjectGetHandler objects) {
         this.reader = reader;
-        this.objects = new ObjectGetHandler(reader, shard);
+        this.objects = objects;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.coffer.gateway.s3.object;
 
 import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.S3Errors;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
@@ -32,9 +33,11 @@ public final class ObjectDeleteHandler implements S3Handler {
     private static final int MAX_XML = 2 << 20;
 
     private final Shard shard;
+    private final BucketAccess access;
 
-    public ObjectDeleteHandler(Shard shard) {
+    public ObjectDeleteHandler(Shard shard, BucketAccess access) {
         this.shard = shard;
+        this.access = access;
     }
 
     @Override
@@ -47,7 +50,7 @@ public final class ObjectDeleteHandler implements S3Handler {
     }
 
     private Mono<S3Response> deleteOne(S3Request req) {
-        return ObjectPutHandler.bucket(shard, req.bucket())
+        return access.require(req)
                 .flatMap(b -> delete(b, req.key(), req.query("versionId")))
                 .map(o -> {
                     S3Response r = S3Response.noContent();
@@ -79,7 +82,7 @@ public final class ObjectDeleteHandler implements S3Handler {
     }
 
     private Mono<S3Response> deleteMany(S3Request req) {
-        return ObjectPutHandler.bucket(shard, req.bucket())
+        return access.require(req)
                 .zipWith(S3XmlReader.readBody(req, MAX_XML).map(b -> S3XmlReader.root(S3XmlReader.parse(b, req.resource()), "Delete", req.resource())))
                 .flatMap(t -> {
                     Element root = t.getT2();

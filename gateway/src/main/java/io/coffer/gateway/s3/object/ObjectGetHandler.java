@@ -4,6 +4,7 @@ import io.coffer.crypto.key.DataKey;
 import io.coffer.crypto.key.SseCustomerKey;
 import io.coffer.crypto.manifest.Part;
 import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.S3ErrorWriter;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
@@ -13,7 +14,6 @@ import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.store.ByteRange;
 import io.coffer.gateway.store.ReadPipeline;
 import io.coffer.gateway.store.StoredObject;
-import io.coffer.shard.api.Shard;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
@@ -25,11 +25,11 @@ import reactor.core.publisher.Mono;
 @Singleton
 public final class ObjectGetHandler implements S3Handler {
     private final ReadPipeline reader;
-    private final Shard shard;
+    private final BucketAccess access;
 
-    public ObjectGetHandler(ReadPipeline reader, Shard shard) {
+    public ObjectGetHandler(ReadPipeline reader, BucketAccess access) {
         this.reader = reader;
-        this.shard = shard;
+        this.access = access;
     }
 
     @Override
@@ -47,12 +47,9 @@ public final class ObjectGetHandler implements S3Handler {
         });
     }
 
-    /** The object, or NoSuchBucket when the bucket itself is missing. */
+    /** The object, once the caller may use its bucket (NoSuchBucket, AccessDenied otherwise). */
     Mono<StoredObject> open(S3Request req, String versionId) {
-        return reader.open(req.bucket(), req.key(), versionId)
-                .onErrorResume(S3Exception.class, e -> e.error() != S3Error.NO_SUCH_KEY ? Mono.error(e)
-                        : shard.getBucket(req.bucket()).flatMap(b -> Mono.error(b.isPresent() ? e
-                                : new S3Exception(S3Error.NO_SUCH_BUCKET, "/" + req.bucket()))));
+        return access.require(req).then(reader.open(req.bucket(), req.key(), versionId));
     }
 
     private Mono<S3Response> answer(S3Request req, StoredObject obj, SseCustomerKey sseC, String partNumber,

@@ -5,6 +5,7 @@ import io.coffer.crypto.key.SseCustomerKey;
 import io.coffer.crypto.key.WrappedKey;
 import io.coffer.crypto.manifest.Manifest;
 import io.coffer.gateway.s3.S3Error;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
 import io.coffer.gateway.s3.S3Operation;
@@ -34,11 +35,13 @@ public final class ObjectPutHandler implements S3Handler {
     private final WritePipeline writer;
     private final ReadPipeline reader;
     private final Shard shard;
+    private final BucketAccess access;
 
-    public ObjectPutHandler(WritePipeline writer, ReadPipeline reader, Shard shard) {
+    public ObjectPutHandler(WritePipeline writer, ReadPipeline reader, Shard shard, BucketAccess access) {
         this.writer = writer;
         this.reader = reader;
         this.shard = shard;
+        this.access = access;
     }
 
     @Override
@@ -46,9 +49,15 @@ public final class ObjectPutHandler implements S3Handler {
         return req.operation() == S3Operation.COPY_OBJECT ? copy(req) : put(req);
     }
 
-    /** The bucket, or NoSuchBucket. */
-    public static Mono<BucketInfo> bucket(Shard shard, String name) {
-        return shard.getBucket(name).map(b -> b.orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_BUCKET, "/" + name)));
+    /** The copy source's bucket must exist and be the caller's (or the caller root). */
+    public static Mono<BucketInfo> sourceAccess(Shard shard, S3Request req, CopySource src) {
+        return shard.getBucket(src.bucket()).map(b -> {
+            BucketInfo bucket = b.orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_BUCKET, "/" + src.bucket()));
+            if (!BucketAccess.mayAccess(req.user(), bucket)) {
+                throw new S3Exception(S3Error.ACCESS_DENIED, "/" + src.bucket() + "/" + src.key());
+            }
+            return bucket;
+        });
     }
 
     public static boolean versioned(BucketInfo b) {
@@ -85,7 +94,7 @@ public final class ObjectPutHandler implements S3Handler {
             SseCustomerKey sseC = ObjectHeaders.sseC(req);
             PutCondition condition = writeCondition(req);
             var checks = ObjectHeaders.bodyChecks(req);
-            return bucket(shard, req.bucket()).flatMap(b -> {
+            return access.require(req).flatMap(b -> {
                 ObjectWrite w = new ObjectWrite(req.bucket(), req.key(), length, metadata, checks, sseC, condition,
                         versioned(b));
                 return writer.put(w, req.body());
@@ -114,11 +123,9 @@ public final class ObjectPutHandler implements S3Handler {
             String acl = ObjectHeaders.cannedAcl(req);
             boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key());
             Preconditions conditions = CopySource.conditions(req);
-            return reader.open(src.bucket(), src.key(), src.versionId())
-                    .onErrorResume(S3Exception.class, e -> e.error() != S3Error.NO_SUCH_KEY ? Mono.error(e)
-                            : shard.getBucket(src.bucket()).flatMap(b -> Mono.error(b.isPresent() ? e
-                                    : new S3Exception(S3Error.NO_SUCH_BUCKET, "/" + src.bucket()))))
-                    .zipWith(bucket(shard, req.bucket()))
+            return sourceAccess(shard, req, src)
+                    .then(reader.open(src.bucket(), src.key(), src.versionId()))
+                    .zipWith(access.require(req))
                     .flatMap(t -> {
                         StoredObject source = t.getT1();
                         if (conditions.evaluateForCopy(source.etag(), source.lastModifiedMillis())

@@ -12,7 +12,6 @@ import java.util.List;
 import io.coffer.gateway.store.ReadPipeline;
 import io.coffer.gateway.store.StoredObject;
 import io.coffer.gateway.store.WritePipeline;
-import io.coffer.shard.api.Shard;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,10 +28,10 @@ public final class ObjectTaggingHandler implements S3Handler {
     private final WritePipeline writer;
     private final ObjectGetHandler objects;
 
-    public ObjectTaggingHandler(ReadPipeline reader, WritePipeline writer, Shard shard) {
+    public ObjectTaggingHandler(ReadPipeline reader, WritePipeline writer, ObjectGetHandler objects) {
         this.reader = reader;
         this.writer = writer;
-        this.objects = new ObjectGetHandler(reader, shard);
+        this.objects = objects;
     }
 
     @Override

@@ -461,4 +461,33 @@ class ObjectOperationsTest extends GatewayTestBase {
                 .key("tamper-big").range("bytes=140000-140100")));
         assertEquals(500, ranged.statusCode());
     }
+
+    // ---- disconnects ----
+
+    @Test
+    void clientDisconnectMidBodyLeavesNoObjectAndNoTemporarySectors() throws Exception {
+        io.coffer.shard.store.ShardStore store = context.getBean(io.coffer.shard.store.ShardStore.class);
+        long before = store.stats().block().temporarySectors();
+        String path = "/" + bucket + "/cut-off";
+        Map<String, String> headers = new java.util.LinkedHashMap<>(signedHeaders("PUT", path, Map.of()));
+        headers.put("Content-Length", String.valueOf(9 * 1024 * 1024));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s3Port)) {
+            writeRequest(socket.getOutputStream(), "PUT", path, headers, null);
+            byte[] chunk = random(64 * 1024);
+            // 6 MiB: more than one whole 4 MiB sector reaches the shard before the client goes away
+            for (int i = 0; i < 96; i++) {
+                socket.getOutputStream().write(chunk);
+            }
+            socket.getOutputStream().flush();
+            Thread.sleep(500);
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long temporaries;
+        do {
+            Thread.sleep(100);
+            temporaries = store.stats().block().temporarySectors();
+        } while (temporaries > before && System.nanoTime() < deadline);
+        assertEquals(before, temporaries, "sectors of the abandoned PUT are deleted");
+        assertThrows(S3Exception.class, () -> rootClient().headObject(b -> b.bucket(bucket).key("cut-off")));
+    }
 }
