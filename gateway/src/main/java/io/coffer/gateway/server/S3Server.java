@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.time.Instant;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -62,6 +63,8 @@ public final class S3Server {
                 .port(config.getS3Port())
                 // keys are up to 1024 bytes, percent-encoded up to 3x, plus subresources and presigned queries
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(16 * 1024).maxHeaderSize(64 * 1024))
+                // keep-alive connections with no request in progress are closed after a minute, as S3 does
+                .idleTimeout(Duration.ofSeconds(60))
                 .handle(this::handle)
                 .bindNow();
     }

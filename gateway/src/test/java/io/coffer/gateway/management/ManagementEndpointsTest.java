@@ -96,6 +96,15 @@ class ManagementEndpointsTest extends GatewayTestBase {
     }
 
     @Test
+    void otherManagementEndpointsAreNotServed() throws Exception {
+        for (String path : new String[] {"/env", "/beans", "/loggers", "/routes", "/info", "/threaddump", "/refresh"}) {
+            RawResponse r = management("GET", path, Map.of(), null);
+            assertTrue(r.status() == 404 || r.status() == 401 || r.status() == 403, path + " -> " + r.status());
+            assertFalse(r.bodyText().contains(ROOT_SECRET), path);
+        }
+    }
+
+    @Test
     void adminApiRequiresRootCredentials() throws Exception {
         assertEquals(401, management("GET", "/admin/users", Map.of(), null).status());
         RawResponse wrong = management("GET", "/admin/users", Map.of("Authorization", basic(ROOT_ACCESS, "nope")), null);

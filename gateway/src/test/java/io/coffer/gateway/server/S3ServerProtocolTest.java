@@ -241,6 +241,26 @@ class S3ServerProtocolTest extends GatewayTestBase {
     }
 
     @Test
+    void malformedAuthenticationIsA4xxNeverA500() throws Exception {
+        String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC).format(Instant.now());
+        for (String auth : java.util.List.of("AWS4-HMAC-SHA256 garbage", "AWS4-HMAC-SHA256",
+                "AWS4-HMAC-SHA256 Credential=CFX/2020/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=zz",
+                "AWS4-HMAC-SHA256 Credential=" + ROOT_ACCESS + "/" + date.substring(0, 8)
+                        + "/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64),
+                "Bearer token", "AWS onlyakey")) {
+            RawResponse r = raw("GET", "/", Map.of("Authorization", auth, "x-amz-date", date,
+                    "x-amz-content-sha256", "UNSIGNED-PAYLOAD"), null);
+            assertTrue(r.status() >= 400 && r.status() < 500, auth + " -> " + r.status() + " " + r.bodyText());
+            assertTrue(r.bodyText().startsWith("<?xml"), r.bodyText());
+        }
+        String presigned = "/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=bad&X-Amz-Date=x&X-Amz-Expires=1"
+                + "&X-Amz-SignedHeaders=host&X-Amz-Signature=00";
+        RawResponse r = raw("GET", presigned, Map.of(), null);
+        assertTrue(r.status() >= 400 && r.status() < 500, r.status() + " " + r.bodyText());
+    }
+
+    @Test
     void requestIdsDifferPerRequest() throws Exception {
         String a = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null).header("x-amz-request-id");
         String b = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null).header("x-amz-request-id");

@@ -102,6 +102,7 @@ public final class ShardStore implements Shard, ControlStore {
         this.writer = new SectorWriter(volumes, scheduler);
         this.reader = new SectorReader(volumes, scheduler);
         this.committer = new GroupCommitter(volumes, config.fsyncPolicy(), scheduler);
+        committer.registerMetadataSync(metaSync);
         this.reclaimer = config.reclaimInterval().isZero() ? null
                 : Flux.interval(config.reclaimInterval(), config.reclaimInterval(), scheduler)
                 .onBackpressureDrop()
@@ -531,14 +532,17 @@ public final class ShardStore implements Shard, ControlStore {
 
     /**
      * A mutation that may free sectors: once the transaction is durable, their index entries go and
-     * their extents return to the allocator.
+     * their extents return to the allocator. It runs to the end even if the caller cancels, since a
+     * committed deletion whose extents were never released would leak their space until restart.
      */
     private <T> Mono<Freed<T>> freeing(Callable<Freed<T>> work) {
-        return onScheduler(work)
-                .flatMap(f -> committer.commitMetadata(metaSync).then(onScheduler(() -> {
+        Mono<Freed<T>> whole = onScheduler(work)
+                .flatMap(f -> committer.commitMetadata(metaSync).then(Mono.fromCallable(() -> {
                     release(f.sectors());
                     return f;
                 })));
+        return Mono.<Freed<T>>create(sink -> whole.subscribe(sink::success, sink::error))
+                .onErrorMap(ShardStore::toShardException);
     }
 
     private void release(List<SectorRecord> freed) {

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -140,6 +142,29 @@ class GroupCommitterTest {
                     .then().block(Duration.ofSeconds(30));
             assertEquals(c.batches(), syncs.get());
             assertTrue(syncs.get() < COMMITS, "metadata synced per commit");
+        }
+    }
+
+    @Test
+    void aCommitArrivingDuringABatchWaitsForTheNextFsync() throws Exception {
+        Volume v0 = volumes.volume(0);
+        CountDownLatch syncing = new CountDownLatch(1);
+        Runnable slowSync = () -> {
+            syncing.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            var first = c.commit(Set.of(0), slowSync).toFuture();
+            assertTrue(syncing.await(10, TimeUnit.SECONDS));
+            assertEquals(1, v0.forceCount()); // batch 1 has fsynced and is in its metadata sync
+            dirty(v0, 7); // written after batch 1's fsync: only a later fsync covers it
+            c.commitVolumes(Set.of(0)).block(Duration.ofSeconds(10));
+            assertEquals(2, v0.forceCount(), "a commit was acknowledged by an fsync that started before it");
+            first.get(10, TimeUnit.SECONDS);
         }
     }
 
