@@ -99,6 +99,7 @@ public final class MultipartHandler implements S3Handler {
 
     private Mono<S3Response> create(S3Request req) {
         return Mono.defer(() -> {
+            ObjectHeaders.checkKeyLength(req);
             ObjectMetadata metadata = ObjectHeaders.metadata(req);
             SseCustomerKey sseC = ObjectHeaders.sseC(req);
             ChecksumAlgorithm algorithm = ObjectHeaders.checksumAlgorithm(req);

@@ -46,6 +46,16 @@ public final class ObjectHeaders {
     private ObjectHeaders() {
     }
 
+    /** S3's limit on key length: 1024 bytes of UTF-8. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /** KeyTooLongError for a key S3 would refuse to create. */
+    public static void checkKeyLength(S3Request req) {
+        if (req.key() != null && req.key().getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new S3Exception(S3Error.KEY_TOO_LONG, req.resource());
+        }
+    }
+
     /** Content-Type, x-amz-meta-*, the stored headers, canned ACL, owner and x-amz-tagging of a write. */
     public static ObjectMetadata metadata(S3Request req) {
         HttpHeaders h = req.headers();

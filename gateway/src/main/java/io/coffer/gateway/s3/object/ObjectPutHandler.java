@@ -83,6 +83,7 @@ public final class ObjectPutHandler implements S3Handler {
 
     private Mono<S3Response> put(S3Request req) {
         return Mono.defer(() -> {
+            ObjectHeaders.checkKeyLength(req);
             long length = req.contentLength();
             if (length < 0) {
                 throw new S3Exception(S3Error.MISSING_CONTENT_LENGTH, req.resource());
@@ -110,6 +111,7 @@ public final class ObjectPutHandler implements S3Handler {
 
     private Mono<S3Response> copy(S3Request req) {
         return Mono.defer(() -> {
+            ObjectHeaders.checkKeyLength(req);
             CopySource src = CopySource.parse(req.header("x-amz-copy-source"), req.resource());
             SseCustomerKey srcKey = ObjectHeaders.sseC(req, "x-amz-copy-source-");
             SseCustomerKey dstKey = ObjectHeaders.sseC(req);

@@ -107,6 +107,8 @@ class MultipartOperationsTest extends GatewayTestBase {
         assertArrayEquals(Arrays.copyOfRange(data, 16 * MIB, 20 * MIB), part3.asByteArray());
         assertEquals(3, part3.response().partsCount());
         assertEquals(3, s3.headObject(b -> b.bucket(bucket).key(key).partNumber(1)).partsCount());
+        S3Exception beyond = assertThrows(S3Exception.class, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).partNumber(4)));
+        assertEquals(416, beyond.statusCode());
         var attrs = s3.getObjectAttributes(b -> b.bucket(bucket).key(key).objectAttributes(
                 software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_PARTS));
         assertEquals(3, attrs.objectParts().totalPartsCount());
@@ -142,6 +144,9 @@ class MultipartOperationsTest extends GatewayTestBase {
         s3.completeMultipartUpload(b -> b.bucket(bucket).key("small").uploadId(uploadId)
                 .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(p1.eTag()).build())));
         assertEquals(1000, s3.headObject(b -> b.bucket(bucket).key("small")).contentLength());
+        // completing removed the upload
+        assertEquals("NoSuchUpload", assertThrows(S3Exception.class, () -> s3.listParts(b -> b.bucket(bucket).key("small")
+                .uploadId(uploadId))).awsErrorDetails().errorCode());
         s3.deleteObject(b -> b.bucket(bucket).key("small"));
     }
 

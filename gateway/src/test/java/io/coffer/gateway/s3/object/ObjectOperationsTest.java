@@ -132,6 +132,16 @@ class ObjectOperationsTest extends GatewayTestBase {
         assertEquals(404, head.statusCode());
     }
 
+    @Test
+    void keysOver1024BytesAreKeyTooLong() {
+        String ok = "k".repeat(1024);
+        rootClient().putObject(b -> b.bucket(bucket).key(ok), RequestBody.fromBytes(random(1)));
+        assertEquals(1, rootClient().getObjectAsBytes(b -> b.bucket(bucket).key(ok)).asByteArray().length);
+        S3Exception e = assertThrows(S3Exception.class, () -> rootClient().putObject(
+                b -> b.bucket(bucket).key("k".repeat(1025)), RequestBody.fromBytes(random(1))));
+        assertEquals("KeyTooLongError", e.awsErrorDetails().errorCode());
+    }
+
     @ParameterizedTest
     @MethodSource("modes")
     void deleteRemovesAndDeletingAMissingKeyIs204(Named mode) {
