@@ -303,6 +303,13 @@ def main():
     rows, notes = main_table(runs, limits, have_coffer)
     out += rows
     out.append("")
+    rss = [f"{srv} {machine[srv + '_peak_rss_mib']} MiB" for srv in SERVERS if srv + "_peak_rss_mib" in machine]
+    if rss:
+        out.append("Peak resident memory of each server over all its workloads (VmHWM): " + ", ".join(rss)
+                   + ". Coffer's target: heap + direct memory <= 512 MiB with 32 concurrent 64 MiB PUTs and "
+                   "GETs under `-Xmx256m` (RSS also counts metaspace, code cache and thread stacks, so it is an "
+                   "upper bound).")
+        out.append("")
     if notes:
         out.append("Errors (a wrong byte, a wrong listing or a failed request; such rows get no ratio):")
         out += notes
