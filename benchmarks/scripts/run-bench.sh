@@ -304,17 +304,20 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 CMD="benchmarks/scripts/run-bench.sh --duration $DURATION --warmup $WARMUP --repeats $REPEATS --list-keys $LIST_KEYS"
 [ -n "$CHECKSUM_FLAG" ] && CMD+=" $CHECKSUM_FLAG"
 [ "$SCALE" = 1 ] && CMD+=" --scale-keys \"$SCALE_KEYS\""
+LIMITS_MD=""
+for c in "$ROOT/../shared/LIMITS.md" /work/shared/LIMITS.md; do [ -f "$c" ] && { LIMITS_MD=$c; break; }; done
+REPORT_ARGS=(--results "$RESULTS" --command "$CMD")
+[ -n "$LIMITS_MD" ] && REPORT_ARGS+=(--limits-fallback "$LIMITS_MD")
 if [ "$WRITE_DOC" = 1 ]; then
-  PLOT_ARGS=()
   if ! command -v gnuplot >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     note "installing gnuplot-nox for the plot"
     timeout 600 apt-get install -y -q gnuplot-nox >>"$LOG" 2>&1 \
       || { timeout 300 apt-get update -q >>"$LOG" 2>&1 && timeout 600 apt-get install -y -q gnuplot-nox >>"$LOG" 2>&1; } \
       || note "gnuplot-nox could not be installed; no plot this time"
   fi
-  python3 "$HERE/bench_report.py" --results "$RESULTS" --doc "$ROOT/docs/benchmarks.md" \
-    --plot "$ROOT/docs/benchmarks-concurrency.png" --command "$CMD" | tee -a "$LOG"
+  python3 "$HERE/bench_report.py" "${REPORT_ARGS[@]}" --doc "$ROOT/docs/benchmarks.md" \
+    --plot "$ROOT/docs/benchmarks-concurrency.png" | tee -a "$LOG"
 else
-  python3 "$HERE/bench_report.py" --results "$RESULTS" --command "$CMD" | tee -a "$LOG"
+  python3 "$HERE/bench_report.py" "${REPORT_ARGS[@]}" | tee -a "$LOG"
 fi
 note "results: $RESULTS"
