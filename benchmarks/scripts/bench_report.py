@@ -351,14 +351,23 @@ def main():
     elif limits:
         out.append("Physical limits measured in the same run (`shared/tools/limits/run.sh`, best of its rounds):")
     if limits:
+        reference = {} if limits_from_md else read_limits_md(a.limits_fallback)
         out.append("")
-        out.append("| limit | value |")
-        out.append("|---|---:|")
+        if reference:
+            out.append("| limit | this run | `shared/LIMITS.md` (reference) |")
+            out.append("|---|---:|---:|")
+        else:
+            out.append("| limit | value |")
+            out.append("|---|---:|")
         for name in ("disk_seq_write_1m_fsync", "disk_seq_read_1m_cold", "loopback_tcp_1conn",
                      "gcmJdkEncrypt_64k", "gcmJdkDecrypt_64k", "md5_1m", "sha256_1m", "crc32_1m",
                      "fsync_4k_append_rate", "fsync_4k_append_p50", "ed25519Verify_512B"):
             if name in limits:
-                out.append(f"| `{name}` | {fmt(limits[name][0], limits[name][1])} |")
+                row = f"| `{name}` | {fmt(limits[name][0], limits[name][1])} |"
+                if reference:
+                    ref = reference.get(name)
+                    row += f" {fmt(ref[0], ref[1]) if ref else '—'} |"
+                out.append(row)
         out.append("")
     else:
         out.append("Physical limits were not measured in this run (see `shared/LIMITS.md` for the last measurement).")
