@@ -62,6 +62,20 @@ def read_limits(path):
     return limits
 
 
+def read_limits_md(path):
+    """The `best` column of shared/LIMITS.md's table, keyed by its run.sh name."""
+    limits = {}
+    if path and os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) >= 5 and cells[4].startswith("`"):
+                try:
+                    limits[cells[4].strip("`")] = (float(cells[1]), cells[3])
+                except ValueError:
+                    pass
+    return limits
+
+
 def limit_for(op, size, limits):
     """(value, unit, label) of the physical ceiling a workload is compared with, or None."""
     def get(name):
@@ -169,12 +183,18 @@ def main_table(runs, limits, have_coffer):
         def ratio(a, b):
             return f"{a / b:.2f}x" if a is not None and b else "—"
 
+        def share(a, b):
+            if a is None or not b:
+                return "—"
+            pct = 100 * a / b
+            return f"{pct:.0f} %" if pct >= 10 else f"{pct:.1f} %" if pct >= 1 else f"{pct:.2f} %"
+
         pm = p["metric"] if p and p["errors"] == 0 else None
         cm = c["metric"] if c and c["errors"] == 0 else None
         rows.append("| `{}` {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |".format(
             name, describe(any_s, name), cell(p), cell(c), ratio(cm, pm),
             f"{fmt(lim[0], lim[1])} ({lim[2]})" if lim else "—",
-            ratio(pm, lim[0]) if lim else "—", ratio(cm, lim[0]) if lim else "—",
+            share(pm, lim[0]) if lim else "—", share(cm, lim[0]) if lim else "—",
             lat(p), lat(c), p["errors"] if p else "—", c["errors"] if c else "—",
             BASELINE.get(name, ""), TARGET.get(name, "")))
         for srv, s in sums.items():
@@ -263,10 +283,15 @@ def main():
     ap.add_argument("--doc")
     ap.add_argument("--plot")
     ap.add_argument("--command", default="benchmarks/scripts/run-bench.sh")
+    ap.add_argument("--limits-fallback", help="shared/LIMITS.md, used when this run measured no limits")
     a = ap.parse_args()
 
     machine = read_kv(os.path.join(a.results, "machine.txt"))
     limits = read_limits(os.path.join(a.results, "limits.txt"))
+    limits_from_md = False
+    if not limits and a.limits_fallback:
+        limits = read_limits_md(a.limits_fallback)
+        limits_from_md = bool(limits)
     runs = {}
     for path in sorted(glob.glob(os.path.join(a.results, "*-r[0-9]*.jsonl"))):
         if "-scale" in os.path.basename(path):
@@ -303,25 +328,46 @@ def main():
     rows, notes = main_table(runs, limits, have_coffer)
     out += rows
     out.append("")
+    rss = [f"{srv} {machine[srv + '_peak_rss_mib']} MiB" for srv in SERVERS if srv + "_peak_rss_mib" in machine]
+    if rss:
+        out.append("Peak resident memory of each server over all its workloads (VmHWM): " + ", ".join(rss)
+                   + ". Coffer's target: heap + direct memory <= 512 MiB with 32 concurrent 64 MiB PUTs and "
+                   "GETs under `-Xmx256m` (RSS also counts metaspace, code cache and thread stacks, so it is an "
+                   "upper bound).")
+        out.append("")
     if notes:
         out.append("Errors (a wrong byte, a wrong listing or a failed request; such rows get no ratio):")
         out += notes
         out.append("")
     note_path = os.path.join(a.results, "limits-note.txt")
-    if limits and os.path.exists(note_path):
+    if limits_from_md:
+        out.append("**Physical limits were not measured in this run** (another engineer's JMH run held "
+                   "/tmp/jmh.lock, or the harness was absent); the limit columns use the best values of "
+                   "`shared/LIMITS.md` (same machine kind, measured 2026-11-29 by the same harness):")
+    elif limits and os.path.exists(note_path):
         out.append("Physical limits (`shared/tools/limits/run.sh`, best of its rounds), measured by a separate "
                    "invocation right after the load runs: " + open(note_path, encoding="utf-8").read().strip()
                    .replace("\n", "; ") + ":")
     elif limits:
         out.append("Physical limits measured in the same run (`shared/tools/limits/run.sh`, best of its rounds):")
+    if limits:
+        reference = {} if limits_from_md else read_limits_md(a.limits_fallback)
         out.append("")
-        out.append("| limit | value |")
-        out.append("|---|---:|")
+        if reference:
+            out.append("| limit | this run | `shared/LIMITS.md` (reference) |")
+            out.append("|---|---:|---:|")
+        else:
+            out.append("| limit | value |")
+            out.append("|---|---:|")
         for name in ("disk_seq_write_1m_fsync", "disk_seq_read_1m_cold", "loopback_tcp_1conn",
                      "gcmJdkEncrypt_64k", "gcmJdkDecrypt_64k", "md5_1m", "sha256_1m", "crc32_1m",
                      "fsync_4k_append_rate", "fsync_4k_append_p50", "ed25519Verify_512B"):
             if name in limits:
-                out.append(f"| `{name}` | {fmt(limits[name][0], limits[name][1])} |")
+                row = f"| `{name}` | {fmt(limits[name][0], limits[name][1])} |"
+                if reference:
+                    ref = reference.get(name)
+                    row += f" {fmt(ref[0], ref[1]) if ref else '—'} |"
+                out.append(row)
         out.append("")
     else:
         out.append("Physical limits were not measured in this run (see `shared/LIMITS.md` for the last measurement).")

@@ -24,7 +24,8 @@
 #   --populate-timeout 30m
 #   --no-doc             leave docs/benchmarks.md and the PNG alone (results stay in WORK)
 # environment: S3PROXY_VERSION (3.3.0), S3PROXY_PORT (18080), COFFER_PORT (9000),
-#   COFFER_MGMT_PORT (9001), BENCH_WORK (benchmarks/target/bench), LIMITS_ROUNDS (1),
+#   COFFER_MGMT_PORT (9001), COFFER_JAVA_OPTS ("-Xmx256m", the issue's memory target),
+#   BENCH_WORK (benchmarks/target/bench), LIMITS_ROUNDS (1), LIMITS_TRIES (10),
 #   LIMITS_SH (../shared/tools/limits/run.sh, else /work/shared/tools/limits/run.sh)
 set -euo pipefail
 
@@ -35,6 +36,7 @@ S3PROXY_VERSION=${S3PROXY_VERSION:-3.3.0}
 S3PROXY_PORT=${S3PROXY_PORT:-18080}
 COFFER_PORT=${COFFER_PORT:-9000}
 COFFER_MGMT_PORT=${COFFER_MGMT_PORT:-9001}
+COFFER_JAVA_OPTS=${COFFER_JAVA_OPTS:--Xmx256m}
 LIMITS_ROUNDS=${LIMITS_ROUNDS:-1}
 # fixed benchmark-only credentials (loopback servers that live for one run)
 COFFER_AK=COFFERBENCHKEY000001
@@ -67,7 +69,7 @@ while [ $# -gt 0 ]; do
     --scale-keys) SCALE=1; SCALE_KEYS=$2; shift 2 ;;
     --populate-timeout) POPULATE_TIMEOUT=$2; shift 2 ;;
     --no-doc) WRITE_DOC=0; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -115,6 +117,15 @@ wait_http() {
     sleep 1
   done
   return 1
+}
+
+# peak resident memory of a server we started (VmHWM), recorded before it is stopped
+record_peak_rss() {
+  local label=$1 pid=$2
+  local kib
+  kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+  [ -n "$kib" ] && echo "${label}_peak_rss_mib=$((kib / 1024))" >> "$RESULTS/machine.txt"
+  return 0
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -243,7 +254,7 @@ s3proxy.credential=bench-secret-not-a-real-one
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$WORK/s3proxy-data
 EOF
-    echo "s3proxy=$S3PROXY_VERSION (filesystem backend)" >> "$RESULTS/machine.txt"
+    echo "s3proxy=$S3PROXY_VERSION (filesystem backend, -Xmx1g)" >> "$RESULTS/machine.txt"
     note "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$S3PROXY_PORT"
     LOG_LEVEL=warn java -Xmx1g -jar "$S3P_JAR" --properties "$WORK/s3proxy/s3proxy.conf" \
       > "$RESULTS/s3proxy.log" 2>&1 &
@@ -251,6 +262,7 @@ EOF
     PIDS+=("$S3P_PID")
     if wait_http "$S3PROXY_PORT" "$S3P_PID" 180; then
       bench_server s3proxy "http://127.0.0.1:$S3PROXY_PORT" bench-access bench-secret-not-a-real-one
+      record_peak_rss s3proxy "$S3P_PID"
     else
       note "s3proxy did not answer within 180 s (see $RESULTS/s3proxy.log)"
     fi
@@ -271,13 +283,14 @@ if [[ ",$SERVERS," == *",coffer,"* ]]; then
     COFFER_DATA_DIR=$CDATA COFFER_S3_PORT=$COFFER_PORT COFFER_MANAGEMENT_PORT=$COFFER_MGMT_PORT \
     COFFER_BIND_HOST=127.0.0.1 MICRONAUT_SERVER_HOST=127.0.0.1 \
     COFFER_ROOT_ACCESS_KEY=$COFFER_AK COFFER_ROOT_SECRET_KEY=$COFFER_SK \
-      java -jar "$GATEWAY_JAR" > "$RESULTS/coffer.log" 2>&1 &
+      java $COFFER_JAVA_OPTS -jar "$GATEWAY_JAR" > "$RESULTS/coffer.log" 2>&1 &
     C_PID=$!
     PIDS+=("$C_PID")
     if wait_http "$COFFER_PORT" "$C_PID" 180; then
       echo "coffer=embedded, gateway at commit $(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null), COFFER_FSYNC=${COFFER_FSYNC:-its default}" \
         >> "$RESULTS/machine.txt"
       bench_server coffer "http://127.0.0.1:$COFFER_PORT" "$COFFER_AK" "$COFFER_SK"
+      record_peak_rss coffer "$C_PID"
     else
       note "Coffer did not answer within 180 s (see $RESULTS/coffer.log); its columns stay pending"
     fi
@@ -291,17 +304,20 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 CMD="benchmarks/scripts/run-bench.sh --duration $DURATION --warmup $WARMUP --repeats $REPEATS --list-keys $LIST_KEYS"
 [ -n "$CHECKSUM_FLAG" ] && CMD+=" $CHECKSUM_FLAG"
 [ "$SCALE" = 1 ] && CMD+=" --scale-keys \"$SCALE_KEYS\""
+LIMITS_MD=""
+for c in "$ROOT/../shared/LIMITS.md" /work/shared/LIMITS.md; do [ -f "$c" ] && { LIMITS_MD=$c; break; }; done
+REPORT_ARGS=(--results "$RESULTS" --command "$CMD")
+[ -n "$LIMITS_MD" ] && REPORT_ARGS+=(--limits-fallback "$LIMITS_MD")
 if [ "$WRITE_DOC" = 1 ]; then
-  PLOT_ARGS=()
   if ! command -v gnuplot >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     note "installing gnuplot-nox for the plot"
     timeout 600 apt-get install -y -q gnuplot-nox >>"$LOG" 2>&1 \
       || { timeout 300 apt-get update -q >>"$LOG" 2>&1 && timeout 600 apt-get install -y -q gnuplot-nox >>"$LOG" 2>&1; } \
       || note "gnuplot-nox could not be installed; no plot this time"
   fi
-  python3 "$HERE/bench_report.py" --results "$RESULTS" --doc "$ROOT/docs/benchmarks.md" \
-    --plot "$ROOT/docs/benchmarks-concurrency.png" --command "$CMD" | tee -a "$LOG"
+  python3 "$HERE/bench_report.py" "${REPORT_ARGS[@]}" --doc "$ROOT/docs/benchmarks.md" \
+    --plot "$ROOT/docs/benchmarks-concurrency.png" | tee -a "$LOG"
 else
-  python3 "$HERE/bench_report.py" --results "$RESULTS" --command "$CMD" | tee -a "$LOG"
+  python3 "$HERE/bench_report.py" "${REPORT_ARGS[@]}" | tee -a "$LOG"
 fi
 note "results: $RESULTS"
