@@ -7,6 +7,7 @@ import io.coffer.shard.api.Shard;
 import io.coffer.shard.store.ShardConfig;
 import io.coffer.shard.store.ShardStore;
 import io.coffer.shard.volume.FsyncPolicy;
+import io.coffer.shard.volume.VolumeConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -35,7 +36,10 @@ public class EmbeddedShardFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        ShardConfig base = testSizing ? ShardConfig.forTests() : ShardConfig.defaults();
+        // test sizing: small volumes that must grow, but room for every test class's objects
+        ShardConfig base = testSizing
+                ? ShardConfig.forTests().withVolumes(VolumeConfig.forTests().withMaxTotalSize(2L << 30))
+                : ShardConfig.defaults();
         return ShardStore.open(dir, base.withFsyncPolicy(FsyncPolicy.parse(config.getFsync())));
     }
 

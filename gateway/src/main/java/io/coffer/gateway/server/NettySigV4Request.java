@@ -3,6 +3,7 @@ package io.coffer.gateway.server;
 import io.coffer.gateway.auth.SigV4Request;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.Collection;
 import java.util.List;
 
 /** The SigV4 view of a Reactor Netty request: raw path and query exactly as sent, headers as received. */
@@ -23,5 +24,11 @@ record NettySigV4Request(String method, String rawPath, String rawQuery, HttpHea
     @Override
     public String header(String name) {
         return nettyHeaders.get(name);
+    }
+
+    /** Signature Version 2 signs every x-amz-* header, so it needs their names. */
+    @Override
+    public Collection<String> headerNames() {
+        return nettyHeaders.names();
     }
 }

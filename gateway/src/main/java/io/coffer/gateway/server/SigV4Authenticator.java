@@ -39,7 +39,7 @@ public final class SigV4Authenticator implements RequestAuthenticator {
 
     SigV4Authenticator(UserStore users, GatewayConfig config, Clock clock) {
         this.users = users;
-        this.verifier = new SigV4Verifier(users, config.getRegion(), clock);
+        this.verifier = new SigV4Verifier(users, config.getRegion(), clock, config.getDomain());
     }
 
     @Override

@@ -292,7 +292,10 @@ public final class ObjectHeaders {
         }
         versionId(r, m.versionId());
         encryption(r, m);
-        if ("ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode"))) {
+        // whole-object checksums describe whole-object bodies: S3 leaves them off ranged and part reads,
+        // and clients that validate them (aws-cli) would reject a range
+        if ("ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode"))
+                && req.header("Range") == null && req.query("partNumber") == null) {
             checksums(r, m);
         }
         for (String override : List.of("content-type", "content-language", "expires", "cache-control",
