@@ -44,8 +44,13 @@ public final class OwnerOnlyFile {
                 Files.createLink(file, tmp);
             } catch (FileAlreadyExistsException e) {
                 return false;
-            } catch (UnsupportedOperationException e) {
-                Files.move(tmp, file);
+            } catch (UnsupportedOperationException | IOException e) {
+                // no hard links here: a plain move, which also refuses to replace an existing file
+                try {
+                    Files.move(tmp, file);
+                } catch (FileAlreadyExistsException raced) {
+                    return false;
+                }
             }
             syncDirectory(dir);
             return true;

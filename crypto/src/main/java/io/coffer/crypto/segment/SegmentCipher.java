@@ -64,7 +64,8 @@ public final class SegmentCipher {
      * Runs enough small segment encryptions and decryptions under a throwaway key that C2 compiles the JDK's
      * GCM code (and so its AES-NI/PCLMUL intrinsics) before real traffic arrives: a fresh JVM otherwise
      * runs GCM at ~50 MB/s for its first 4-15 s here, longer under load. Call once at startup on a
-     * background thread; takes well under a second of CPU on an idle core.
+     * background thread; it took 6-8 s of wall time on the shared 2-core test machine at load 20
+     * (docs/decisions/0002-crypto.md).
      *
      * @return the number of segments processed
      */

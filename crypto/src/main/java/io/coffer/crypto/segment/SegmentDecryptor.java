@@ -90,8 +90,10 @@ public final class SegmentDecryptor {
         }
 
         synchronized Iterable<ByteBuf> accept(ByteBuf in) {
+            boolean consumed = false;
             try {
                 if (closed) {
+                    consumed = true;
                     return out;
                 }
                 while (in.isReadable() && index <= lastSegment) {
@@ -112,12 +114,16 @@ public final class SegmentDecryptor {
                         pending.clear();
                     }
                 }
+                consumed = true;
                 return out;
             } catch (RuntimeException e) {
                 out.releaseAll();
                 throw e;
             } finally {
-                in.release();
+                // when this throws, Reactor discards the input itself (our discard hook releases it)
+                if (consumed) {
+                    in.release();
+                }
             }
         }
 

@@ -73,8 +73,10 @@ public final class SegmentEncryptor {
         }
 
         synchronized Iterable<ByteBuf> accept(ByteBuf in) {
+            boolean consumed = false;
             try {
                 if (closed) {
+                    consumed = true;
                     return out;
                 }
                 while (in.isReadable()) {
@@ -96,12 +98,16 @@ public final class SegmentEncryptor {
                     }
                     pending.writeBytes(in, Math.min(segmentSize - held, in.readableBytes()));
                 }
+                consumed = true;
                 return out;
             } catch (RuntimeException e) {
                 out.releaseAll();
                 throw e;
             } finally {
-                in.release();
+                // when this throws, Reactor discards the input itself (our discard hook releases it)
+                if (consumed) {
+                    in.release();
+                }
             }
         }
 

@@ -16,6 +16,7 @@ import java.util.List;
  */
 final class TrackingAllocator extends AbstractByteBufAllocator {
     private final List<ByteBuf> all = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger overReleases = new java.util.concurrent.atomic.AtomicInteger();
 
     TrackingAllocator(boolean direct) {
         super(direct);
@@ -23,14 +24,34 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
 
     @Override
     protected synchronized ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        ByteBuf b = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+        ByteBuf b = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity) {
+            @Override
+            public boolean release() {
+                return counted(() -> super.release());
+            }
+
+            @Override
+            public boolean release(int n) {
+                return counted(() -> super.release(n));
+            }
+        };
         all.add(b);
         return b;
     }
 
     @Override
     protected synchronized ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        ByteBuf b = new UnpooledDirectByteBuf(this, initialCapacity, maxCapacity);
+        ByteBuf b = new UnpooledDirectByteBuf(this, initialCapacity, maxCapacity) {
+            @Override
+            public boolean release() {
+                return counted(() -> super.release());
+            }
+
+            @Override
+            public boolean release(int n) {
+                return counted(() -> super.release(n));
+            }
+        };
         all.add(b);
         return b;
     }
@@ -44,8 +65,19 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         return all.size();
     }
 
+    /** Remembers a release of an already freed buffer (which Netty's safeRelease would only log). */
+    private boolean counted(java.util.function.BooleanSupplier release) {
+        try {
+            return release.getAsBoolean();
+        } catch (io.netty.util.IllegalReferenceCountException e) {
+            overReleases.incrementAndGet();
+            throw e;
+        }
+    }
+
     synchronized void assertAllReleased() {
         long live = all.stream().filter(b -> b.refCnt() != 0).count();
         assertEquals(0, live, "buffers still referenced out of " + all.size());
+        assertEquals(0, overReleases.get(), "buffers released more than once");
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import org.lmdbjava.ByteArrayProxy;
-import org.lmdbjava.Dbi;
+import java.nio.ByteBuffer;
+import org.lmdbjava.ByteBufferProxy;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
@@ -30,18 +30,18 @@ import org.lmdbjava.Txn;
 public final class MetaEnv implements AutoCloseable {
     private static final int ENOSPC = 28;
 
-    private final Env<byte[]> env;
-    final Dbi<byte[]> buckets;
-    final Dbi<byte[]> versions;
-    final Dbi<byte[]> uploads;
-    final Dbi<byte[]> parts;
-    final Dbi<byte[]> sectors;
-    final Dbi<byte[]> refs;
-    final Dbi<byte[]> temporaries;
-    final Dbi<byte[]> volumes;
-    final Dbi<byte[]> jobs;
-    final Dbi<byte[]> control;
-    final Dbi<byte[]> info;
+    private final Env<ByteBuffer> env;
+    final Table buckets;
+    final Table versions;
+    final Table uploads;
+    final Table parts;
+    final Table sectors;
+    final Table refs;
+    final Table temporaries;
+    final Table volumes;
+    final Table jobs;
+    final Table control;
+    final Table info;
 
     /** Transactions hold the read side; growing the map takes the write side. */
     private final ReentrantReadWriteLock resizeLock = new ReentrantReadWriteLock();
@@ -49,7 +49,7 @@ public final class MetaEnv implements AutoCloseable {
     private final long maxMapSize;
     private final AtomicLong growths = new AtomicLong();
 
-    private MetaEnv(Env<byte[]> env, long mapSize, long maxMapSize) {
+    private MetaEnv(Env<ByteBuffer> env, long mapSize, long maxMapSize) {
         this.env = env;
         this.mapSize = new AtomicLong(mapSize);
         this.maxMapSize = maxMapSize;
@@ -78,7 +78,7 @@ public final class MetaEnv implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA)
+        Env<ByteBuffer> env = Env.create(ByteBufferProxy.PROXY_OPTIMAL)
                 .setMapSize(initialMapSize)
                 .setMaxDbs(16)
                 .setMaxReaders(256)
@@ -87,16 +87,16 @@ public final class MetaEnv implements AutoCloseable {
         return new MetaEnv(env, Math.max(actual, initialMapSize), Math.max(maxMapSize, actual));
     }
 
-    private Dbi<byte[]> open(String name) {
-        return env.openDbi(name, DbiFlags.MDB_CREATE);
+    private Table open(String name) {
+        return new Table(env.openDbi(name, DbiFlags.MDB_CREATE));
     }
 
     /** Runs {@code work} in a write transaction and commits it; re-runs it after growing a full map. */
-    public <R> R write(Function<Txn<byte[]>, R> work) {
+    public <R> R write(Function<Txn<ByteBuffer>, R> work) {
         while (true) {
             long sizeSeen = mapSize.get();
             resizeLock.readLock().lock();
-            try (Txn<byte[]> txn = env.txnWrite()) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
                 R result = work.apply(txn);
                 txn.commit();
                 return result;
@@ -112,9 +112,9 @@ public final class MetaEnv implements AutoCloseable {
     }
 
     /** Runs {@code work} in a read-only transaction. */
-    public <R> R read(Function<Txn<byte[]>, R> work) {
+    public <R> R read(Function<Txn<ByteBuffer>, R> work) {
         resizeLock.readLock().lock();
-        try (Txn<byte[]> txn = env.txnRead()) {
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
             return work.apply(txn);
         } catch (LmdbNativeException e) {
             throw translate(e);

@@ -11,6 +11,7 @@ import io.coffer.shard.api.SectorRef;
 import io.coffer.shard.api.ShardException;
 import io.coffer.shard.api.ShardException.Code;
 import io.coffer.shard.api.UploadPart;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -27,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
@@ -143,7 +143,7 @@ public final class MetaStore implements AutoCloseable {
     public List<BucketInfo> listBuckets() {
         return env.read(txn -> {
             List<BucketInfo> out = new ArrayList<>();
-            try (Cursor<byte[]> c = env.buckets.openCursor(txn)) {
+            try (TableCursor c = env.buckets.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     out.add(BucketCodec.decode(c.val()).info());
                 }
@@ -209,7 +209,7 @@ public final class MetaStore implements AutoCloseable {
     public Freed<Integer> reclaimTemporary(long cutoffMillis, int limit, String jobName, long nowMillis) {
         return env.write(txn -> {
             List<byte[]> expired = new ArrayList<>();
-            try (Cursor<byte[]> c = env.temporaries.openCursor(txn)) {
+            try (TableCursor c = env.temporaries.openCursor(txn)) {
                 for (boolean ok = c.first(); ok && expired.size() < limit; ok = c.next()) {
                     byte[] k = c.key();
                     if (readLong(k, 0) >= cutoffMillis) {
@@ -242,7 +242,7 @@ public final class MetaStore implements AutoCloseable {
     /** Visits every sector record in id order (allocator and index rebuilds), in one read transaction. */
     public void forEachSector(Consumer<SectorRecord> visitor) {
         env.read(txn -> {
-            try (Cursor<byte[]> c = env.sectors.openCursor(txn)) {
+            try (TableCursor c = env.sectors.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     visitor.accept(SectorRecordCodec.decode(SectorId.fromBytes(c.key(), 0), c.val()));
                 }
@@ -270,20 +270,20 @@ public final class MetaStore implements AutoCloseable {
         return env.read(txn -> {
             List<String> problems = new ArrayList<>();
             Map<SectorId, SectorRecord> sectors = new HashMap<>();
-            try (Cursor<byte[]> c = env.sectors.openCursor(txn)) {
+            try (TableCursor c = env.sectors.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     SectorId id = SectorId.fromBytes(c.key(), 0);
                     sectors.put(id, SectorRecordCodec.decode(id, c.val()));
                 }
             }
-            try (Cursor<byte[]> c = env.versions.openCursor(txn)) {
+            try (TableCursor c = env.versions.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     ObjectVersion v = VersionCodec.decode(c.val());
                     auditOwner(txn, sectors, Refs.versionOwner(v.bucket(), v.key(), v.versionId(), v.generation()),
                             v.sectors(), "version " + v.bucket() + "/" + v.key() + "@" + v.versionId(), problems);
                 }
             }
-            try (Cursor<byte[]> c = env.parts.openCursor(txn)) {
+            try (TableCursor c = env.parts.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     UploadPart p = PartCodec.decode(c.val());
                     auditOwner(txn, sectors, Refs.partOwner(p.uploadId(), p.partNumber()), p.sectors(),
@@ -291,7 +291,7 @@ public final class MetaStore implements AutoCloseable {
                 }
             }
             Set<SectorId> referenced = new HashSet<>();
-            try (Cursor<byte[]> c = env.refs.openCursor(txn)) {
+            try (TableCursor c = env.refs.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     SectorId id = SectorId.fromBytes(c.key(), 0);
                     referenced.add(id);
@@ -301,7 +301,7 @@ public final class MetaStore implements AutoCloseable {
                 }
             }
             Set<SectorId> aged = new HashSet<>();
-            try (Cursor<byte[]> c = env.temporaries.openCursor(txn)) {
+            try (TableCursor c = env.temporaries.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     SectorId id = SectorId.fromBytes(c.key(), 8);
                     SectorRecord s = sectors.get(id);
@@ -334,7 +334,7 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
-    private void auditOwner(Txn<byte[]> txn, Map<SectorId, SectorRecord> sectors, byte[] owner,
+    private void auditOwner(Txn<ByteBuffer> txn, Map<SectorId, SectorRecord> sectors, byte[] owner,
                             List<SectorRef> refs, String what, List<String> problems) {
         for (SectorRef r : refs) {
             SectorRecord s = sectors.get(r.id());
@@ -418,7 +418,7 @@ public final class MetaStore implements AutoCloseable {
         byte[] bp = OrderedKeys.bucketPrefix(request.bucket());
         return env.read(txn -> {
             requireBucket(txn, request.bucket());
-            try (Cursor<byte[]> c = env.versions.openCursor(txn)) {
+            try (TableCursor c = env.versions.openCursor(txn)) {
                 OrderedCursor oc = new OrderedCursor(c, VERSION_KEYS, bp, VersionCodec::keyBytes);
                 ListPage page = new VersionListing(oc, request).page();
                 listSeeks.addAndGet(oc.seeks());
@@ -478,7 +478,7 @@ public final class MetaStore implements AutoCloseable {
             requireUpload(txn, rowKey, key, uploadId);
             List<UploadPart> out = new ArrayList<>();
             byte[] prefix = partPrefix(uploadId);
-            try (Cursor<byte[]> c = env.parts.openCursor(txn)) {
+            try (TableCursor c = env.parts.openCursor(txn)) {
                 boolean ok = c.get(partKey(uploadId, Math.max(0, partNumberMarker) + 1), GetOp.MDB_SET_RANGE);
                 for (; ok && out.size() < maxParts && OrderedKeys.startsWith(c.key(), prefix); ok = c.next()) {
                     out.add(PartCodec.decode(c.val()));
@@ -498,7 +498,7 @@ public final class MetaStore implements AutoCloseable {
         return env.read(txn -> {
             requireBucket(txn, bucket);
             List<MultipartUpload> out = new ArrayList<>();
-            try (Cursor<byte[]> c = env.uploads.openCursor(txn)) {
+            try (TableCursor c = env.uploads.openCursor(txn)) {
                 OrderedCursor oc = new OrderedCursor(c, UPLOAD_KEYS, bp, UploadCodec::keyBytes);
                 boolean resumeInside = marker.length > 0 && idMarker.length > 0;
                 if (marker.length > 0 && Arrays.compareUnsigned(marker, p) >= 0) {
@@ -591,7 +591,7 @@ public final class MetaStore implements AutoCloseable {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         return env.read(txn -> {
             List<Map.Entry<String, byte[]>> out = new ArrayList<>();
-            try (Cursor<byte[]> c = env.control.openCursor(txn)) {
+            try (TableCursor c = env.control.openCursor(txn)) {
                 boolean ok = p.length == 0 ? c.first() : c.get(p, GetOp.MDB_SET_RANGE);
                 for (; ok && OrderedKeys.startsWith(c.key(), p); ok = c.next()) {
                     out.add(new AbstractMap.SimpleImmutableEntry<>(new String(c.key(), StandardCharsets.UTF_8), c.val()));
@@ -611,7 +611,7 @@ public final class MetaStore implements AutoCloseable {
     public List<VolumeRecord> volumes() {
         return env.read(txn -> {
             List<VolumeRecord> out = new ArrayList<>();
-            try (Cursor<byte[]> c = env.volumes.openCursor(txn)) {
+            try (TableCursor c = env.volumes.openCursor(txn)) {
                 for (boolean ok = c.first(); ok; ok = c.next()) {
                     out.add(VolumeRecordCodec.decode(c.val()));
                 }
@@ -631,9 +631,9 @@ public final class MetaStore implements AutoCloseable {
     }
 
     /** All versions of one key, newest first. */
-    private List<VersionRow> versionRows(Txn<byte[]> txn, byte[] bucketPrefix, byte[] key) {
+    private List<VersionRow> versionRows(Txn<ByteBuffer> txn, byte[] bucketPrefix, byte[] key) {
         List<VersionRow> rows = new ArrayList<>();
-        try (Cursor<byte[]> c = env.versions.openCursor(txn)) {
+        try (TableCursor c = env.versions.openCursor(txn)) {
             OrderedCursor oc = new OrderedCursor(c, VERSION_KEYS, bucketPrefix, VersionCodec::keyBytes);
             oc.seekKey(key);
             OrderedCursor.Row row;
@@ -644,7 +644,7 @@ public final class MetaStore implements AutoCloseable {
         return rows;
     }
 
-    private Optional<ObjectVersion> writeVersion(Txn<byte[]> txn, ObjectVersion v, byte[] key, PutCondition condition,
+    private Optional<ObjectVersion> writeVersion(Txn<ByteBuffer> txn, ObjectVersion v, byte[] key, PutCondition condition,
                                                  boolean replaceNullVersion, Set<SectorId> candidates) {
         BucketRecord bucket = requireBucket(txn, v.bucket());
         byte[] bp = OrderedKeys.bucketPrefix(v.bucket());
@@ -696,16 +696,16 @@ public final class MetaStore implements AutoCloseable {
         return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 
-    private void removeVersionRow(Txn<byte[]> txn, VersionRow r, Set<SectorId> candidates) {
+    private void removeVersionRow(Txn<ByteBuffer> txn, VersionRow r, Set<SectorId> candidates) {
         env.versions.delete(txn, r.rawKey);
         ObjectVersion v = r.version;
         removeRefs(txn, Refs.versionOwner(v.bucket(), v.key(), v.versionId(), v.generation()), v.sectors(), candidates);
     }
 
-    private void removeParts(Txn<byte[]> txn, String uploadId, Set<SectorId> candidates) {
+    private void removeParts(Txn<ByteBuffer> txn, String uploadId, Set<SectorId> candidates) {
         byte[] prefix = partPrefix(uploadId);
         List<UploadPart> parts = new ArrayList<>();
-        try (Cursor<byte[]> c = env.parts.openCursor(txn)) {
+        try (TableCursor c = env.parts.openCursor(txn)) {
             for (boolean ok = c.get(prefix, GetOp.MDB_SET_RANGE); ok && OrderedKeys.startsWith(c.key(), prefix);
                  ok = c.next()) {
                 parts.add(PartCodec.decode(c.val()));
@@ -718,7 +718,7 @@ public final class MetaStore implements AutoCloseable {
     }
 
     /** References every sector from {@code owner}; they must exist, and become committed. */
-    private void addRefs(Txn<byte[]> txn, byte[] owner, List<SectorRef> refs) {
+    private void addRefs(Txn<ByteBuffer> txn, byte[] owner, List<SectorRef> refs) {
         for (SectorRef ref : refs) {
             byte[] id = ref.id().toBytes();
             byte[] raw = env.sectors.get(txn, id);
@@ -738,22 +738,22 @@ public final class MetaStore implements AutoCloseable {
         }
     }
 
-    private void removeRefs(Txn<byte[]> txn, byte[] owner, List<SectorRef> refs, Set<SectorId> candidates) {
+    private void removeRefs(Txn<ByteBuffer> txn, byte[] owner, List<SectorRef> refs, Set<SectorId> candidates) {
         for (SectorRef ref : refs) {
             env.refs.delete(txn, Refs.key(ref.id(), owner));
             candidates.add(ref.id());
         }
     }
 
-    private boolean hasRef(Txn<byte[]> txn, SectorId id) {
+    private boolean hasRef(Txn<ByteBuffer> txn, SectorId id) {
         byte[] prefix = id.toBytes();
-        try (Cursor<byte[]> c = env.refs.openCursor(txn)) {
+        try (TableCursor c = env.refs.openCursor(txn)) {
             return c.get(prefix, GetOp.MDB_SET_RANGE) && OrderedKeys.startsWith(c.key(), prefix);
         }
     }
 
     /** Deletes the candidates that exist and have no reference left; returns what it deleted. */
-    private List<SectorRecord> freeUnreferenced(Txn<byte[]> txn, Iterable<SectorId> candidates) {
+    private List<SectorRecord> freeUnreferenced(Txn<ByteBuffer> txn, Iterable<SectorId> candidates) {
         List<SectorRecord> freed = new ArrayList<>();
         for (SectorId id : candidates) {
             byte[] key = id.toBytes();
@@ -771,7 +771,7 @@ public final class MetaStore implements AutoCloseable {
         return freed;
     }
 
-    private BucketRecord requireBucket(Txn<byte[]> txn, String name) {
+    private BucketRecord requireBucket(Txn<ByteBuffer> txn, String name) {
         byte[] raw = env.buckets.get(txn, OrderedKeys.bucketBytes(name));
         if (raw == null) {
             throw new ShardException(Code.NO_SUCH_BUCKET, "no such bucket: " + name);
@@ -779,11 +779,11 @@ public final class MetaStore implements AutoCloseable {
         return BucketCodec.decode(raw);
     }
 
-    private void putBucket(Txn<byte[]> txn, BucketRecord r) {
+    private void putBucket(Txn<ByteBuffer> txn, BucketRecord r) {
         env.buckets.put(txn, OrderedKeys.bucketBytes(r.info().name()), BucketCodec.encode(r));
     }
 
-    private Optional<MultipartUpload> findUpload(Txn<byte[]> txn, byte[] rowKey, String key) {
+    private Optional<MultipartUpload> findUpload(Txn<ByteBuffer> txn, byte[] rowKey, String key) {
         byte[] raw = env.uploads.get(txn, rowKey);
         if (raw == null) {
             return Optional.empty();
@@ -793,13 +793,13 @@ public final class MetaStore implements AutoCloseable {
         return u.key().equals(key) ? Optional.of(u) : Optional.empty();
     }
 
-    private MultipartUpload requireUpload(Txn<byte[]> txn, byte[] rowKey, String key, String uploadId) {
+    private MultipartUpload requireUpload(Txn<ByteBuffer> txn, byte[] rowKey, String key, String uploadId) {
         return findUpload(txn, rowKey, key)
                 .orElseThrow(() -> new ShardException(Code.NO_SUCH_UPLOAD, "no such upload " + uploadId));
     }
 
-    private boolean hasKeyWithPrefix(Txn<byte[]> txn, org.lmdbjava.Dbi<byte[]> dbi, byte[] prefix) {
-        try (Cursor<byte[]> c = dbi.openCursor(txn)) {
+    private boolean hasKeyWithPrefix(Txn<ByteBuffer> txn, Table dbi, byte[] prefix) {
+        try (TableCursor c = dbi.openCursor(txn)) {
             return c.get(prefix, GetOp.MDB_SET_RANGE) && OrderedKeys.startsWith(c.key(), prefix);
         }
     }

@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
 
 /**
@@ -25,7 +24,7 @@ final class OrderedCursor {
         return c != 0 ? c : Arrays.compareUnsigned(a.suffix, b.suffix);
     };
 
-    private final Cursor<byte[]> cursor;
+    private final TableCursor cursor;
     private final OrderedKeys keys;
     private final byte[] bucketPrefix;
     private final Function<byte[], byte[]> fullKeyOf;
@@ -34,7 +33,7 @@ final class OrderedCursor {
     private long seeks;
     private long steps;
 
-    OrderedCursor(Cursor<byte[]> cursor, OrderedKeys keys, byte[] bucketPrefix, Function<byte[], byte[]> fullKeyOf) {
+    OrderedCursor(TableCursor cursor, OrderedKeys keys, byte[] bucketPrefix, Function<byte[], byte[]> fullKeyOf) {
         this.cursor = cursor;
         this.keys = keys;
         this.bucketPrefix = bucketPrefix;

@@ -41,10 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.lmdbjava.LmdbException;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -78,6 +75,7 @@ public final class ShardStore implements Shard, ControlStore {
     private static final int RECLAIM_BATCH = 1_000;
 
     private final ShardConfig config;
+    private final DataDirLock lock;
     private final Scheduler scheduler;
     private final MetaStore meta;
     private final VolumeSet volumes;
@@ -91,9 +89,10 @@ public final class ShardStore implements Shard, ControlStore {
     private final Disposable reclaimer;
     private volatile boolean closed;
 
-    private ShardStore(ShardConfig config, Scheduler scheduler, MetaStore meta, VolumeSet volumes,
+    private ShardStore(ShardConfig config, DataDirLock lock, Scheduler scheduler, MetaStore meta, VolumeSet volumes,
                        SectorLocationIndex index) {
         this.config = config;
+        this.lock = lock;
         this.scheduler = scheduler;
         this.meta = meta;
         this.volumes = volumes;
@@ -120,6 +119,8 @@ public final class ShardStore implements Shard, ControlStore {
      * the sector records, and the index from LMDB when it was not closed cleanly.
      */
     public static ShardStore open(Path dataDir, ShardConfig config) {
+        // one owner per data directory: the allocator lives in memory, so two writers would corrupt it
+        DataDirLock lock = DataDirLock.acquire(dataDir);
         Scheduler scheduler = Schedulers.newBoundedElastic(config.schedulerThreads(), config.schedulerQueue(),
                 "coffer-store");
         MetaStore meta = null;
@@ -138,7 +139,7 @@ public final class ShardStore implements Shard, ControlStore {
                     () -> sectors.stream()
                             .map(s -> (Map.Entry<SectorId, Extent>) new AbstractMap.SimpleImmutableEntry<>(s.id(), extentOf(s)))
                             .iterator());
-            ShardStore store = new ShardStore(config, scheduler, meta, volumes, index);
+            ShardStore store = new ShardStore(config, lock, scheduler, meta, volumes, index);
             store.recordVolumes();
             LOG.info("shard {} opened: {} sectors, index {}", meta.shardInfo().shardId(), sectors.size(),
                     index.rebuiltAtOpen() ? "rebuilt" : "clean");
@@ -151,6 +152,7 @@ public final class ShardStore implements Shard, ControlStore {
                 meta.close();
             }
             scheduler.dispose();
+            lock.close();
             throw e;
         }
     }
@@ -260,7 +262,7 @@ public final class ShardStore implements Shard, ControlStore {
                             }
                             return Mono.just(existing.get().info());
                         }
-                        return writeDetached(length, body).flatMap(w -> recordSector(id, w));
+                        return detached(writer.allocateAndWrite(length, body).flatMap(w -> recordSector(id, w)));
                     })
                     // before the signal goes downstream, so a caller that saw completion may put again
                     .doOnTerminate(() -> writing.remove(id))
@@ -269,77 +271,37 @@ public final class ShardStore implements Shard, ControlStore {
     }
 
     /**
-     * Writes the body without ever cancelling the writer. {@link SectorWriter} frees its extent on
-     * cancel even after it has emitted the written sector (which then belongs to us), so a put
-     * cancelled at the wrong instant would free the extent twice. Instead a cancelled put lets the
-     * write finish (the body of a dead connection ends soon) and frees the unrecorded extent itself.
+     * Runs a put to its end even if the caller cancels. Until its record commits, a written extent
+     * belongs to the put alone, and every cancellation point between the writer and the insert
+     * would need its own hand-off ({@link SectorWriter} even frees on a cancel that arrives after
+     * it emitted). Instead a cancelled put finishes: the body of a dead connection errors soon (the
+     * writer frees the extent), and a completed one leaves a temporary sector that the reclaim job
+     * frees after the TTL.
      */
-    private Mono<WrittenSector> writeDetached(long length, Publisher<ByteBuf> body) {
-        return Mono.create(sink -> {
-            AtomicReference<Handoff> state = new AtomicReference<>(Handoff.RUNNING);
-            sink.onCancel(() -> state.compareAndSet(Handoff.RUNNING, Handoff.CANCELLED));
-            writer.allocateAndWrite(length, body).subscribe(w -> {
-                if (state.compareAndSet(Handoff.RUNNING, Handoff.DELIVERED)) {
-                    sink.success(w);
-                } else {
-                    volumes.free(w.extent());
-                }
-            }, sink::error);
-        });
+    private static <T> Mono<T> detached(Mono<T> work) {
+        return Mono.create(sink -> work.subscribe(sink::success, sink::error));
     }
 
-    /**
-     * Steps after the bytes are in the file: volume durable, record committed, record durable.
-     *
-     * <p>Until its record commits, the extent belongs to this put alone; a failure or a cancelled
-     * put (a client that went away) returns it to the allocator exactly once. A cancel that arrives
-     * while the insert runs leaves it to the insert: the sector is then recorded as temporary and
-     * the reclaim job frees it after the TTL.
-     */
+    /** Steps after the bytes are in the file: volume durable, record committed, record durable. */
     private Mono<SectorInfo> recordSector(SectorId id, WrittenSector w) {
         Extent e = w.extent();
         SectorRecord record = new SectorRecord(id, e.volumeIndex(), e.offset(), e.length(), w.crc32c(),
                 SectorState.TEMPORARY, System.currentTimeMillis());
-        AtomicReference<RecordState> state = new AtomicReference<>(RecordState.PENDING);
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                volumes.free(e);
-            }
-        };
         return committer.commitVolumes(Set.of(e.volumeIndex()))
-                .then(Mono.fromCallable(() -> {
-                    if (!state.compareAndSet(RecordState.PENDING, RecordState.INSERTING)) {
-                        throw new CancellationException("put cancelled before its sector was recorded");
-                    }
-                    Optional<SectorRecord> raced = meta.insertTemporarySector(record);
-                    state.set(raced.isPresent() ? RecordState.LOST_RACE : RecordState.RECORDED);
-                    return raced;
-                }).subscribeOn(scheduler))
+                .then(Mono.fromCallable(() -> meta.insertTemporarySector(record)).subscribeOn(scheduler))
                 .onErrorResume(err -> {
-                    if (state.get() != RecordState.RECORDED) {
-                        release.run(); // nothing references the extent: it was never recorded
-                    }
+                    volumes.free(e); // nothing references the extent: it was never recorded
                     return Mono.error(err);
                 })
                 .flatMap(raced -> {
                     if (raced.isPresent()) {
-                        release.run();
+                        volumes.free(e);
                         return Mono.just(raced.get().info());
                     }
                     index.put(id, e);
                     return committer.commitMetadata(metaSync).thenReturn(record.info());
-                })
-                .doOnCancel(() -> {
-                    if (state.compareAndSet(RecordState.PENDING, RecordState.ABANDONED)) {
-                        release.run();
-                    }
                 });
     }
-
-    private enum Handoff { RUNNING, DELIVERED, CANCELLED }
-
-    private enum RecordState { PENDING, INSERTING, RECORDED, LOST_RACE, ABANDONED }
 
     @Override
     public Flux<ByteBuf> readSector(SectorId id, long offset, long length) {
@@ -521,6 +483,7 @@ public final class ShardStore implements Shard, ControlStore {
         volumes.close();
         meta.close();
         scheduler.dispose();
+        lock.close();
     }
 
     // ---------------------------------------------------------------- internals
@@ -541,8 +504,7 @@ public final class ShardStore implements Shard, ControlStore {
                     release(f.sectors());
                     return f;
                 })));
-        return Mono.<Freed<T>>create(sink -> whole.subscribe(sink::success, sink::error))
-                .onErrorMap(ShardStore::toShardException);
+        return detached(whole).onErrorMap(ShardStore::toShardException);
     }
 
     private void release(List<SectorRecord> freed) {

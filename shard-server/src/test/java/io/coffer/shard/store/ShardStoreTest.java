@@ -352,6 +352,17 @@ class ShardStoreTest {
     }
 
     @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
+        assertCode(Code.UNAVAILABLE, () -> ShardStore.open(dir, ShardConfig.forTests()));
+        // the refused open left the first store working
+        SectorRef s = sector(randomBytes(10));
+        assertTrue(store.sectorInfo(s.id()).block(TIMEOUT).isPresent());
+        store.close();
+        store = ShardStore.open(dir, ShardConfig.forTests());
+        assertTrue(store.sectorInfo(s.id()).block(TIMEOUT).isPresent());
+    }
+
+    @Test
     void reopenWithoutCleanCloseRebuildsTheIndex() throws Exception {
         byte[] bytes = randomBytes(50_000);
         SectorRef s = sector(bytes);

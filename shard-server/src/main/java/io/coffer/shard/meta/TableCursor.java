@@ -1,0 +1,39 @@
+package io.coffer.shard.meta;
+
+import java.nio.ByteBuffer;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
+
+/** A cursor over a {@link Table} returning copies of keys and values (see {@link Table} for why). */
+final class TableCursor implements AutoCloseable {
+    private final Cursor<ByteBuffer> cursor;
+
+    TableCursor(Cursor<ByteBuffer> cursor) {
+        this.cursor = cursor;
+    }
+
+    boolean first() {
+        return cursor.first();
+    }
+
+    boolean next() {
+        return cursor.next();
+    }
+
+    boolean get(byte[] key, GetOp op) {
+        return cursor.get(Table.Scratch.get().key(key), op);
+    }
+
+    byte[] key() {
+        return Table.Scratch.copy(cursor.key());
+    }
+
+    byte[] val() {
+        return Table.Scratch.copy(cursor.val());
+    }
+
+    @Override
+    public void close() {
+        cursor.close();
+    }
+}
