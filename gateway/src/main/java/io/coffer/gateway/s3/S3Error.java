@@ -79,8 +79,7 @@ public enum S3Error {
     USER_KEY_MUST_BE_SPECIFIED("UserKeyMustBeSpecified", 400,
             "The bucket POST must contain the specified field name. If it is specified, check the order of the fields."),
     // objects branch
-    INVALID_PART_NUMBER("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
-    INVALID_OBJECT_STATE("InvalidObjectState", 403, "The operation is not valid for the current state of the object.");
+    INVALID_PART_NUMBER("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
 
     private final String code;
     private final int status;

@@ -359,7 +359,7 @@ public final class MultipartHandler implements S3Handler {
                 throw new S3Exception(S3Error.MALFORMED_XML, resource);
             }
             try {
-                parts.add(new Requested(Integer.parseInt(n.trim()), unquote(etag)));
+                parts.add(new Requested(Integer.parseInt(n.trim()), ObjectHeaders.unquote(etag)));
             } catch (NumberFormatException e) {
                 throw new S3Exception(S3Error.MALFORMED_XML, resource);
             }
@@ -368,11 +368,6 @@ public final class MultipartHandler implements S3Handler {
             throw new S3Exception(S3Error.MALFORMED_XML, resource);
         }
         return parts;
-    }
-
-    private static String unquote(String etag) {
-        String e = etag.trim();
-        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
     }
 
     private Mono<io.coffer.gateway.store.StoredObject> commit(S3Request req, String uploadId, UploadState state,

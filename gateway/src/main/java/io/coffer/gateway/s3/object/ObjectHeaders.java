@@ -222,8 +222,8 @@ public final class ObjectHeaders {
         return new BodyChecks(md5, algorithm, expected, null);
     }
 
-    /** Unquoted ETag from a header value. */
-    static String unquote(String etag) {
+    /** Unquoted ETag from a header value or XML element. */
+    public static String unquote(String etag) {
         return Preconditions.unquote(etag);
     }
 
