@@ -20,7 +20,8 @@ export COFFER_DATA_DIR=$work/data COFFER_S3_PORT=$port COFFER_MANAGEMENT_PORT=$m
        COFFER_ROOT_ACCESS_KEY=S3TESTSMAINACCESSKEY COFFER_ROOT_SECRET_KEY=s3tests/main/secret/key/0123456789abcdef
 java -Xmx1g -jar "$jar" >"$work/gateway.log" 2>&1 &
 gw=$!
-trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null; rm -rf "$work"' EXIT
+log_copy=${S3TESTS_GATEWAY_LOG:-/tmp/coffer-s3-tests-gateway.log}
+trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; cp "$work/gateway.log" "$log_copy" 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 180); do
   curl -sf "http://127.0.0.1:$mport/health/readiness" >/dev/null && break
   kill -0 $gw || { cat "$work/gateway.log"; exit 1; }
@@ -83,4 +84,6 @@ cd "$suite"
 args=(-q -p no:cacheprovider --timeout=60 s3tests/functional/test_s3.py s3tests/functional/test_headers.py)
 python3 -c "import pytest_timeout" 2>/dev/null || args=(-q -p no:cacheprovider s3tests/functional/test_s3.py s3tests/functional/test_headers.py)
 [ -n "$kexpr" ] && args+=(-k "$kexpr")
-S3TEST_CONF=$work/s3tests.conf /usr/bin/python3 -m pytest "${args[@]}" -m 'not fails_on_aws' 2>&1 | tail -n 400 || true
+S3TEST_CONF=$work/s3tests.conf /usr/bin/python3 -m pytest "${args[@]}" -m 'not fails_on_aws' -rfE 2>&1 \
+  | grep -E '^(FAILED|ERROR) |passed|failed' || true
+kill -0 $gw 2>/dev/null || echo "the gateway exited during the run; its log: $log_copy" 

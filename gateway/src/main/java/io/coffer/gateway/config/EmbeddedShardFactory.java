@@ -54,9 +54,14 @@ public class EmbeddedShardFactory {
     }
 
     @Singleton
-    public MasterKeyring masterKeyring(GatewayConfig config) {
+    public MasterKeyring masterKeyring(GatewayConfig config,
+                                       @Value("${coffer.master-key:}") String masterKey,
+                                       @Value("${coffer.master-key-file:}") String masterKeyFile) {
+        // COFFER_MASTER_KEY (base64 keys, current first) wins; else COFFER_MASTER_KEY_FILE; else a key
+        // generated on first start under <data-dir>/keys with owner-only permissions
+        Path file = masterKeyFile.isBlank() ? keysDir(config).resolve("master.keys") : Path.of(masterKeyFile);
         try {
-            return MasterKeyring.loadOrCreate(keysDir(config).resolve("master.keys"));
+            return MasterKeyring.fromEnvironmentOrFile(masterKey, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load or create the master keyring", e);
         }
