@@ -11,6 +11,7 @@ import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.s3.S3XmlReader;
 import io.coffer.gateway.user.User;
 import io.coffer.shard.api.BucketInfo;
+import io.coffer.shard.api.ListRequest;
 import io.coffer.shard.api.Shard;
 import io.coffer.shard.api.ShardException;
 import jakarta.inject.Singleton;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.w3c.dom.Element;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,6 +37,9 @@ public final class BucketHandler implements S3Handler {
     private static final int SMALL_XML = 64 * 1024;
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+|EU");
     private static final String OWNERSHIPS = "BucketOwnerEnforced BucketOwnerPreferred ObjectWriter";
+
+    /** Uploads aborted per listUploads round trip when a bucket is deleted. */
+    private static final int UPLOAD_BATCH = 1000;
 
     private final Shard shard;
     private final BucketAccess access;
@@ -230,12 +235,33 @@ public final class BucketHandler implements S3Handler {
 
     // ---- DeleteBucket ------------------------------------------------------------------------
 
+    /**
+     * S3 deletes a bucket whose only contents are unfinished multipart uploads (they go with it);
+     * the shard refuses to drop a bucket with open uploads, so once no object version remains the
+     * gateway aborts the leftover uploads first. A version written meanwhile still makes the shard
+     * answer BucketNotEmpty.
+     */
     private Mono<S3Response> deleteBucket(S3Request req) {
         String resource = "/" + req.bucket();
         return access.require(req)
-                .flatMap(b -> shard.deleteBucket(b.name()))
+                .flatMap(b -> shard.list(new ListRequest(b.name(), "", "", null, "", 1, true))
+                        .flatMap(page -> page.entries().isEmpty()
+                                ? abortAllUploads(b.name())
+                                : Mono.error(new S3Exception(S3Error.BUCKET_NOT_EMPTY, resource)))
+                        .then(shard.deleteBucket(b.name())))
                 .then(Mono.fromSupplier(S3Response::noContent))
                 .onErrorMap(ShardException.class, e -> S3Errors.fromShard(e, resource));
+    }
+
+    private Mono<Void> abortAllUploads(String bucket) {
+        return shard.listUploads(bucket, "", "", "", UPLOAD_BATCH)
+                .flatMap(uploads -> uploads.isEmpty() ? Mono.<Void>empty()
+                        : Flux.fromIterable(uploads)
+                                .concatMap(u -> shard.abortUpload(bucket, u.key(), u.uploadId())
+                                        .onErrorResume(ShardException.class, e ->
+                                                e.code() == ShardException.Code.NO_SUCH_UPLOAD
+                                                        ? Mono.empty() : Mono.error(e)))
+                                .then(uploads.size() < UPLOAD_BATCH ? Mono.<Void>empty() : abortAllUploads(bucket)));
     }
 
     // ---- versioning --------------------------------------------------------------------------

@@ -325,17 +325,16 @@ public final class MultipartHandler implements S3Handler {
         return Mono.defer(() -> {
             String uploadId = req.query("uploadId");
             PutCondition condition = ObjectPutHandler.writeCondition(req);
-            return upload(req, uploadId)
-                    .zipWith(S3XmlReader.readBody(req, 4 << 20).map(b -> requested(S3XmlReader.root(
-                            S3XmlReader.parse(b, req.resource()), "CompleteMultipartUpload", req.resource()), req.resource())))
-                    .zipWith(access.require(req))
-                    .flatMap(t -> {
-                        UploadState state = t.getT1().getT1();
-                        List<Requested> wanted = t.getT1().getT2();
-                        return shard.listParts(req.bucket(), req.key(), uploadId, 0, Part.MAX_PART_NUMBER)
-                                .flatMap(stored -> commit(req, uploadId, state, wanted, stored, condition,
-                                        ObjectPutHandler.versioned(t.getT2())));
-                    })
+            // the body is read first so that a repeat of a completed upload can still be recognised by it
+            return S3XmlReader.readBody(req, 4 << 20).map(b -> requested(S3XmlReader.root(
+                            S3XmlReader.parse(b, req.resource()), "CompleteMultipartUpload", req.resource()), req.resource()))
+                    .flatMap(wanted -> upload(req, uploadId)
+                            .zipWith(access.require(req))
+                            .flatMap(t -> shard.listParts(req.bucket(), req.key(), uploadId, 0, Part.MAX_PART_NUMBER)
+                                    .flatMap(stored -> commit(req, uploadId, t.getT1(), wanted, stored, condition,
+                                            ObjectPutHandler.versioned(t.getT2()))))
+                            .onErrorResume(e -> e instanceof S3Exception se && se.error() == S3Error.NO_SUCH_UPLOAD
+                                    && uploadId != null && !uploadId.isEmpty(), e -> alreadyCompleted(req, wanted, e)))
                     .map(obj -> {
                         String location = "/" + req.bucket() + "/" + req.key();
                         S3Response r = S3Response.xml(S3Xml.document("CompleteMultipartUploadResult")
@@ -348,6 +347,32 @@ public final class MultipartHandler implements S3Handler {
                         return r;
                     });
         });
+    }
+
+    /**
+     * S3 answers a repeated CompleteMultipartUpload of an upload it just completed with the same
+     * result (clients retry it after a lost response). The upload is gone by then, so the repeat is
+     * recognised by the current object: multipart, with the ETag the requested part ETags make.
+     * Nothing is written; anything else keeps the original NoSuchUpload.
+     */
+    private Mono<io.coffer.gateway.store.StoredObject> alreadyCompleted(S3Request req, List<Requested> wanted,
+                                                                      Throwable noSuchUpload) {
+        return access.require(req)
+                .then(reader.openIfPresent(req.bucket(), req.key()))
+                .filter(obj -> obj.multipart() && obj.etag().equals(multipartEtag(wanted)))
+                .switchIfEmpty(Mono.error(noSuchUpload));
+    }
+
+    private static String multipartEtag(List<Requested> wanted) {
+        MessageDigest md5s = md5();
+        for (Requested w : wanted) {
+            try {
+                md5s.update(HexFormat.of().parseHex(w.etag()));
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+        }
+        return HexFormat.of().formatHex(md5s.digest()) + "-" + wanted.size();
     }
 
     private static List<Requested> requested(Element root, String resource) {

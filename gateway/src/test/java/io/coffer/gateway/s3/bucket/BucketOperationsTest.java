@@ -196,4 +196,37 @@ class BucketOperationsTest extends GatewayTestBase {
         assertEquals(List.of(prefix + "-2"), second.buckets().stream().map(b -> b.name()).toList());
         assertNull(second.continuationToken());
     }
+
+    @Test
+    void deleteBucketWithOnlyUnfinishedUploadsDropsThem() {
+        // s3-tests' cleanup deletes every version then the bucket, leaving open uploads behind
+        S3Client s3 = rootClient();
+        String name = newBucketName("uploads");
+        s3.createBucket(b -> b.bucket(name));
+        String first = s3.createMultipartUpload(b -> b.bucket(name).key("a")).uploadId();
+        s3.uploadPart(b -> b.bucket(name).key("a").uploadId(first).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+        s3.createMultipartUpload(b -> b.bucket(name).key("b"));
+
+        s3.deleteBucket(b -> b.bucket(name));
+
+        assertThrows(NoSuchBucketException.class, () -> s3.headBucket(b -> b.bucket(name)));
+        s3.createBucket(b -> b.bucket(name));
+        assertTrue(s3.listMultipartUploads(b -> b.bucket(name)).uploads().isEmpty());
+    }
+
+    @Test
+    void deleteBucketWithObjectIsNotEmptyAndKeepsItsUploads() {
+        S3Client s3 = rootClient();
+        String name = newBucketName("full");
+        s3.createBucket(b -> b.bucket(name));
+        s3.putObject(b -> b.bucket(name).key("k"), software.amazon.awssdk.core.sync.RequestBody.fromString("v"));
+        String upload = s3.createMultipartUpload(b -> b.bucket(name).key("u")).uploadId();
+
+        S3Exception e = assertThrows(S3Exception.class, () -> s3.deleteBucket(b -> b.bucket(name)));
+        assertEquals(409, e.statusCode());
+        assertEquals("BucketNotEmpty", e.awsErrorDetails().errorCode());
+        assertEquals(List.of(upload), s3.listMultipartUploads(b -> b.bucket(name)).uploads().stream()
+                .map(u -> u.uploadId()).toList());
+    }
 }

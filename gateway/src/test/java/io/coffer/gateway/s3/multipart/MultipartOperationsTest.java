@@ -188,6 +188,31 @@ class MultipartOperationsTest extends GatewayTestBase {
     }
 
     @Test
+    void repeatedCompleteOfACompletedUploadAnswersTheSameObject() {
+        // s3-tests' test_multipart_upload_small: a one-part, one-byte upload completed twice
+        S3Client s3 = rootClient();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key("again")).uploadId();
+        var p1 = s3.uploadPart(b -> b.bucket(bucket).key("again").uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(random(1)));
+        CompletedPart part = CompletedPart.builder().partNumber(1).eTag(p1.eTag()).build();
+        String first = s3.completeMultipartUpload(b -> b.bucket(bucket).key("again").uploadId(uploadId)
+                .multipartUpload(m -> m.parts(part))).eTag();
+        assertEquals(1, s3.headObject(b -> b.bucket(bucket).key("again")).contentLength());
+
+        String second = s3.completeMultipartUpload(b -> b.bucket(bucket).key("again").uploadId(uploadId)
+                .multipartUpload(m -> m.parts(part))).eTag();
+        assertEquals(first, second);
+
+        // other parts than the completed object's are still an unknown upload
+        CompletedPart other = CompletedPart.builder().partNumber(1).eTag("\"00000000000000000000000000000000\"").build();
+        assertEquals("NoSuchUpload", assertThrows(S3Exception.class, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
+                .key("again").uploadId(uploadId).multipartUpload(m -> m.parts(other)))).awsErrorDetails().errorCode());
+        s3.deleteObject(b -> b.bucket(bucket).key("again"));
+        assertEquals("NoSuchUpload", assertThrows(S3Exception.class, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
+                .key("again").uploadId(uploadId).multipartUpload(m -> m.parts(part)))).awsErrorDetails().errorCode());
+    }
+
+    @Test
     void listPartsAndListUploads() {
         S3Client s3 = rootClient();
         String a = s3.createMultipartUpload(b -> b.bucket(bucket).key("lst/a")).uploadId();
