@@ -58,9 +58,27 @@ public final class Volume implements AutoCloseable {
         this.id = id;
         this.index = index;
         this.path = path;
-        this.channel = channel;
+        this.channel = uninterruptible(channel);
         this.capacity = capacity;
         this.state = state;
+    }
+
+    /**
+     * Reactor cancels a task by interrupting its thread, and an interrupt during a FileChannel call
+     * closes the channel for every user (ClosedByInterruptException): one client hanging up mid-upload
+     * would take the whole volume down until restart. Volumes are shared, so their channels ignore
+     * interrupts, as the JDK's own zip and jimage readers do ({@code FileChannelImpl.setUninterruptible},
+     * reachable through the {@code --add-exports java.base/sun.nio.ch} the jars and tests already carry).
+     */
+    static FileChannel uninterruptible(FileChannel channel) {
+        try {
+            channel.getClass().getMethod("setUninterruptible").invoke(channel);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Volume.class).warn(
+                    "volume channels stay interruptible (run with --add-exports=java.base/sun.nio.ch=ALL-UNNAMED): {}",
+                    e.toString());
+        }
+        return channel;
     }
 
     /**
