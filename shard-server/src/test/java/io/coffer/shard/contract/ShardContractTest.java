@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coffer.shard.store.LeakWatch;
 import io.coffer.shard.api.BucketInfo;
 import io.coffer.shard.api.ControlStore;
 import io.coffer.shard.api.ListEntry;
@@ -46,7 +47,7 @@ import reactor.core.publisher.Mono;
  * the same scenarios then prove that {@code RemoteShard -> ShardHttpServer -> engine} behaves like
  * the engine itself, error codes included.
  */
-@ExtendWith(NettyLeakExtension.class)
+@ExtendWith(LeakWatch.class)
 public abstract class ShardContractTest {
     protected static final Duration T = Duration.ofSeconds(30);
 

@@ -8,7 +8,7 @@ import io.coffer.shard.api.BucketInfo;
 import io.coffer.shard.api.SectorId;
 import io.coffer.shard.api.ShardException;
 import io.coffer.shard.client.RemoteShard;
-import io.coffer.shard.contract.NettyLeakExtension;
+import io.coffer.shard.store.LeakWatch;
 import io.coffer.shard.contract.ShardSubject;
 import io.coffer.shard.store.ShardConfig;
 import io.coffer.shard.store.ShardStore;
@@ -42,7 +42,7 @@ import reactor.netty.http.client.HttpClient;
  * get a clear 4xx and leave the store consistent. Requests are built by hand here, so every header
  * the client normally gets right can be got wrong.
  */
-@ExtendWith(NettyLeakExtension.class)
+@ExtendWith(LeakWatch.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShardHttpServerAuthTest {
     private static final Duration T = Duration.ofSeconds(30);
