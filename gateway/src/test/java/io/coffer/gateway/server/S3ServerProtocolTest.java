@@ -204,13 +204,20 @@ class S3ServerProtocolTest extends GatewayTestBase {
     @Test
     void pastTheConcurrencyLimitRequestsGetSlowDown503() throws Exception {
         ConcurrencyLimit limit = context.getBean(S3Server.class).concurrencyLimit();
+        // earlier requests release their slot just after their last response byte; wait for them,
+        // or a late release would free a slot after this test thinks it holds them all
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (limit.inFlight() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, limit.inFlight());
         int held = 0;
         try {
-            // occupy every free slot, as that many slow requests in flight would
+            // occupy every slot, as that many slow requests in flight would
             while (limit.tryAcquire()) {
                 held++;
             }
-            assertTrue(held > 0);
+            assertEquals(limit.max(), held);
             RawResponse r = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null);
             assertEquals(503, r.status());
             assertTrue(r.bodyText().contains("<Code>SlowDown</Code>"), r.bodyText());
