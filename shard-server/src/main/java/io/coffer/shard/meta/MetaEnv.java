@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -26,6 +28,12 @@ import org.lmdbjava.Txn;
  * <p>The map grows on demand: a transaction that hits {@code MDB_MAP_FULL} is aborted, the map is
  * doubled while no transaction is open (LMDB requires that), and the whole transaction re-runs.
  * Work passed to {@link #write} must therefore have no side effects outside the transaction.
+ *
+ * <p>Read transactions are reused: each thread keeps one, reset ({@code mdb_txn_reset}) between
+ * reads and renewed ({@code mdb_txn_renew}) at the start of the next, which saves the allocation
+ * and most of {@code mdb_txn_begin} on every point read. A reset transaction holds no snapshot, so
+ * it neither pins old pages nor counts as an active transaction for {@link #grow}; it keeps only its
+ * reader-table slot, which is why the cache is bounded and slots of dead threads are given back.
  */
 public final class MetaEnv implements AutoCloseable {
     private static final int ENOSPC = 28;
@@ -48,6 +56,16 @@ public final class MetaEnv implements AutoCloseable {
     private final AtomicLong mapSize;
     private final long maxMapSize;
     private final AtomicLong growths = new AtomicLong();
+
+    /**
+     * Cached read transactions stay well under the 256 reader slots: Netty event loops and the
+     * store's scheduler threads each need one, and fresh transactions need the rest.
+     */
+    static final int MAX_CACHED_READS = 128;
+    private final ThreadLocal<ReadSlot> readSlots = new ThreadLocal<>();
+    /** Every cached read transaction, so that close and the dead-thread sweep can free them. */
+    private final Set<ReadSlot> cachedReads = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private MetaEnv(Env<ByteBuffer> env, long mapSize, long maxMapSize) {
         this.env = env;
@@ -111,15 +129,71 @@ public final class MetaEnv implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in a read-only transaction. */
+    /**
+     * Runs {@code work} in a read-only transaction on the newest committed snapshot. The work must
+     * copy what it needs out of the map: buffers returned by LMDB are invalid once it returns.
+     */
     public <R> R read(Function<Txn<ByteBuffer>, R> work) {
         resizeLock.readLock().lock();
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return work.apply(txn);
+        try {
+            checkOpen();
+            ReadSlot slot = readSlot();
+            if (slot == null) {
+                // a read nested in another read on this thread, or the cache is full
+                try (Txn<ByteBuffer> txn = env.txnRead()) {
+                    return work.apply(txn);
+                }
+            }
+            return slot.run(work);
         } catch (LmdbNativeException e) {
             throw translate(e);
         } finally {
             resizeLock.readLock().unlock();
+        }
+    }
+
+    /** Read transactions cached for threads right now (tests and stats). */
+    public int cachedReadTransactions() {
+        return cachedReads.size();
+    }
+
+    /** This thread's idle cached transaction, created on first use; null if busy or none may be made. */
+    private ReadSlot readSlot() {
+        ReadSlot slot = readSlots.get();
+        if (slot != null && slot.txn != null) {
+            return slot.busy ? null : slot;
+        }
+        if (slot != null) {
+            // its renew failed once: drop it (the LMDB handle is lost, see ReadSlot#run) and start over
+            cachedReads.remove(slot);
+            readSlots.remove();
+        }
+        // a new thread: bounded-elastic workers come and go, so give back what dead ones left behind
+        releaseDeadThreadSlots();
+        if (cachedReads.size() >= MAX_CACHED_READS) {
+            return null;
+        }
+        Txn<ByteBuffer> txn = env.txnRead();
+        txn.reset();
+        slot = new ReadSlot(Thread.currentThread(), txn);
+        cachedReads.add(slot);
+        readSlots.set(slot);
+        return slot;
+    }
+
+    /** Caller holds the resize lock (either side), so no map change runs meanwhile. */
+    private void releaseDeadThreadSlots() {
+        for (ReadSlot slot : cachedReads) {
+            // a terminated thread's last writes (busy = false) happen-before isAlive() returns false
+            if (!slot.owner.isAlive() && cachedReads.remove(slot)) {
+                slot.release();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ShardException(ShardException.Code.UNAVAILABLE, "metadata store is closed");
         }
     }
 
@@ -174,12 +248,78 @@ public final class MetaEnv implements AutoCloseable {
     public void close() {
         resizeLock.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // no read runs (we hold the write side) and every cached transaction is reset; they must
+            // be freed before the environment, whose memory they point into
+            for (ReadSlot slot : cachedReads) {
+                slot.release();
+            }
+            cachedReads.clear();
             if (!env.isClosed()) {
                 env.sync(true); // NOSYNC: a clean close leaves nothing for the OS to lose
                 env.close();
             }
         } finally {
             resizeLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * One thread's read transaction, kept reset between reads. MDB_NOTLS ties an LMDB reader to the
+     * transaction rather than the thread, so another thread may free it (close, dead-thread sweep)
+     * as long as the owner is not using it.
+     */
+    private static final class ReadSlot {
+        final Thread owner;
+        private Txn<ByteBuffer> txn;
+        /** Written and read by the owner only; it guards against a read nested in a read. */
+        boolean busy;
+
+        ReadSlot(Thread owner, Txn<ByteBuffer> txn) {
+            this.owner = owner;
+            this.txn = txn;
+        }
+
+        <R> R run(Function<Txn<ByteBuffer>, R> work) {
+            busy = true;
+            try {
+                try {
+                    txn.renew();
+                } catch (RuntimeException e) {
+                    // the handle is in no state lmdbjava can reset or abort; forget it (a rare leak
+                    // of one reader slot, bounded by MAX_CACHED_READS) rather than fail every read
+                    txn = null;
+                    throw e;
+                }
+                try {
+                    return work.apply(txn);
+                } finally {
+                    txn.reset();
+                }
+            } finally {
+                busy = false;
+            }
+        }
+
+        /**
+         * Frees the transaction. lmdbjava's {@code close()} does not abort a reset transaction (it
+         * would leak the LMDB handle and its reader slot), so it is renewed first and then closed,
+         * which aborts it.
+         */
+        void release() {
+            Txn<ByteBuffer> t = txn;
+            txn = null;
+            if (t == null) {
+                return;
+            }
+            try {
+                t.renew();
+            } finally {
+                t.close();
+            }
         }
     }
 }

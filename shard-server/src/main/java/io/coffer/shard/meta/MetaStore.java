@@ -384,17 +384,26 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
-    /** The newest version of a key (maybe a delete marker), or the one with {@code versionId}. */
+    /**
+     * The newest version of a key (maybe a delete marker), or the one with {@code versionId}. Rows
+     * of the key are walked newest first and only the one returned is decoded: the newest is the
+     * first row, and other rows are matched by their version id alone.
+     */
     public Optional<ObjectVersion> getVersion(String bucket, String key, String versionId) {
         byte[] k = OrderedKeys.keyBytes(key);
         byte[] bp = OrderedKeys.bucketPrefix(bucket);
         return env.read(txn -> {
-            for (VersionRow r : versionRows(txn, bp, k)) {
-                if (versionId == null || versionId.equals(r.version.versionId())) {
-                    return Optional.of(r.version);
+            try (TableCursor c = env.versions.openCursor(txn)) {
+                OrderedCursor oc = new OrderedCursor(c, VERSION_KEYS, bp, VersionCodec::keyBytes);
+                oc.seekKey(k);
+                OrderedCursor.Row row;
+                while ((row = oc.next()) != null && Arrays.equals(row.key(), k)) {
+                    if (versionId == null || VersionCodec.hasVersionId(row.value(), versionId)) {
+                        return Optional.of(VersionCodec.decode(row.value()));
+                    }
                 }
+                return Optional.empty();
             }
-            return Optional.empty();
         });
     }
 
