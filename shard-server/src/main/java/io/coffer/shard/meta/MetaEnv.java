@@ -168,15 +168,18 @@ public final class MetaEnv implements AutoCloseable {
             cachedReads.remove(slot);
             readSlots.remove();
         }
-        // a new thread: bounded-elastic workers come and go, so give back what dead ones left behind
-        releaseDeadThreadSlots();
-        if (cachedReads.size() >= MAX_CACHED_READS) {
-            return null;
+        // a new thread: bounded-elastic workers come and go, so give back what dead ones left behind.
+        // Rare (once per thread), so one lock keeps the bound exact.
+        synchronized (cachedReads) {
+            releaseDeadThreadSlots();
+            if (cachedReads.size() >= MAX_CACHED_READS) {
+                return null;
+            }
+            Txn<ByteBuffer> txn = env.txnRead();
+            txn.reset();
+            slot = new ReadSlot(Thread.currentThread(), txn);
+            cachedReads.add(slot);
         }
-        Txn<ByteBuffer> txn = env.txnRead();
-        txn.reset();
-        slot = new ReadSlot(Thread.currentThread(), txn);
-        cachedReads.add(slot);
         readSlots.set(slot);
         return slot;
     }
