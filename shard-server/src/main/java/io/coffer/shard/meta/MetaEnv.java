@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +13,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.nio.ByteBuffer;
 import org.lmdbjava.ByteBufferProxy;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
@@ -34,9 +36,12 @@ import org.lmdbjava.Txn;
  * and most of {@code mdb_txn_begin} on every point read. A reset transaction holds no snapshot, so
  * it neither pins old pages nor counts as an active transaction for {@link #grow}; it keeps only its
  * reader-table slot, which is why the cache is bounded and slots of dead threads are given back.
+ * Cursors opened in a cached transaction are cached the same way ({@code mdb_cursor_renew}), one
+ * per table and thread, since opening one allocates native memory in lmdbjava and in LMDB.
  */
 public final class MetaEnv implements AutoCloseable {
     private static final int ENOSPC = 28;
+    private static final int MAX_DBS = 16;
 
     private final Env<ByteBuffer> env;
     final Table buckets;
@@ -98,15 +103,35 @@ public final class MetaEnv implements AutoCloseable {
         }
         Env<ByteBuffer> env = Env.create(ByteBufferProxy.PROXY_OPTIMAL)
                 .setMapSize(initialMapSize)
-                .setMaxDbs(16)
+                .setMaxDbs(MAX_DBS)
                 .setMaxReaders(256)
                 .open(dir.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS);
         long actual = env.info().mapSize;
         return new MetaEnv(env, Math.max(actual, initialMapSize), Math.max(maxMapSize, actual));
     }
 
+    private int tables;
+
     private Table open(String name) {
-        return new Table(env.openDbi(name, DbiFlags.MDB_CREATE));
+        return new Table(this, env.openDbi(name, DbiFlags.MDB_CREATE), tables++);
+    }
+
+    /**
+     * A cursor over {@code table} in {@code txn}. Inside this thread's cached read transaction it is
+     * the thread's cached cursor for the table, renewed into the current read (a second cursor on the
+     * same table in one read gets a fresh one); elsewhere a fresh cursor that closes for real.
+     */
+    TableCursor cursor(Table table, Txn<ByteBuffer> txn) {
+        if (txn.isReadOnly()) {
+            ReadSlot slot = readSlots.get();
+            if (slot != null && slot.busy && slot.txn == txn) {
+                TableCursor lent = slot.lendCursor(table);
+                if (lent != null) {
+                    return lent;
+                }
+            }
+        }
+        return new TableCursor(table.dbi().openCursor(txn), null);
     }
 
     /** Runs {@code work} in a write transaction and commits it; re-runs it after growing a full map. */
@@ -280,20 +305,33 @@ public final class MetaEnv implements AutoCloseable {
         private Txn<ByteBuffer> txn;
         /** Written and read by the owner only; it guards against a read nested in a read. */
         boolean busy;
+        /** Counts reads, so a cached cursor is renewed once per read. */
+        private long reads;
+        @SuppressWarnings("unchecked")
+        private final Cursor<ByteBuffer>[] cursors = new Cursor[MAX_DBS];
+        private final long[] cursorRead = new long[MAX_DBS];
+        private final boolean[] lent = new boolean[MAX_DBS];
+        private final Runnable[] giveBack = new Runnable[MAX_DBS];
 
         ReadSlot(Thread owner, Txn<ByteBuffer> txn) {
             this.owner = owner;
             this.txn = txn;
+            for (int i = 0; i < MAX_DBS; i++) {
+                int table = i;
+                giveBack[i] = () -> lent[table] = false;
+            }
         }
 
         <R> R run(Function<Txn<ByteBuffer>, R> work) {
             busy = true;
+            reads++;
             try {
                 try {
                     txn.renew();
                 } catch (RuntimeException e) {
                     // the handle is in no state lmdbjava can reset or abort; forget it (a rare leak
                     // of one reader slot, bounded by MAX_CACHED_READS) rather than fail every read
+                    closeCursors();
                     txn = null;
                     throw e;
                 }
@@ -303,16 +341,43 @@ public final class MetaEnv implements AutoCloseable {
                     txn.reset();
                 }
             } finally {
+                Arrays.fill(lent, false); // cursors not closed by the work are free again all the same
                 busy = false;
             }
         }
 
+        /** The cached cursor of {@code table}, renewed into the current read; null if already lent. */
+        TableCursor lendCursor(Table table) {
+            int i = table.index();
+            if (lent[i]) {
+                return null;
+            }
+            Cursor<ByteBuffer> c = cursors[i];
+            if (c == null) {
+                c = table.dbi().openCursor(txn);
+                cursors[i] = c;
+            } else if (cursorRead[i] != reads) {
+                try {
+                    c.renew(txn);
+                } catch (RuntimeException e) {
+                    cursors[i] = null;
+                    c.close();
+                    throw e;
+                }
+            }
+            cursorRead[i] = reads;
+            lent[i] = true;
+            return new TableCursor(c, giveBack[i]);
+        }
+
         /**
-         * Frees the transaction. lmdbjava's {@code close()} does not abort a reset transaction (it
-         * would leak the LMDB handle and its reader slot), so it is renewed first and then closed,
-         * which aborts it.
+         * Frees the cursors and the transaction. Cursors of a read-only transaction may be closed
+         * after it ended (LMDB does not track them in the transaction). lmdbjava's {@code close()}
+         * does not abort a reset transaction (it would leak the LMDB handle and its reader slot),
+         * so it is renewed first and then closed, which aborts it.
          */
         void release() {
+            closeCursors();
             Txn<ByteBuffer> t = txn;
             txn = null;
             if (t == null) {
@@ -322,6 +387,15 @@ public final class MetaEnv implements AutoCloseable {
                 t.renew();
             } finally {
                 t.close();
+            }
+        }
+
+        private void closeCursors() {
+            for (int i = 0; i < cursors.length; i++) {
+                if (cursors[i] != null) {
+                    cursors[i].close();
+                    cursors[i] = null;
+                }
             }
         }
     }

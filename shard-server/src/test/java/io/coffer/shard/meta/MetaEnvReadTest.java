@@ -86,6 +86,42 @@ class MetaEnvReadTest {
     }
 
     @Test
+    void twoCursorsOnOneTableInOneReadMoveIndependentlyAndCachedOnesRenewEachRead() {
+        try (MetaStore meta = MetaFixture.open(dir)) {
+            meta.createBucket(bucket("b"));
+            put(meta, version("b", "a", "v1", 1));
+            put(meta, version("b", "z", "v1", 2));
+            for (int round = 0; round < 3; round++) {
+                List<String> seen = meta.env().read(txn -> {
+                    List<String> out = new ArrayList<>();
+                    try (TableCursor first = meta.env().versions.openCursor(txn);
+                         TableCursor second = meta.env().versions.openCursor(txn)) {
+                        assertTrue(first.first());
+                        assertTrue(second.first());
+                        assertTrue(second.next());
+                        out.add(VersionCodec.decode(first.val()).key());
+                        out.add(VersionCodec.decode(second.val()).key());
+                    }
+                    return out;
+                });
+                assertEquals(List.of("a", round == 0 ? "z" : "m0"), seen);
+                // a write between reads: the cached cursor must see it in the next read
+                put(meta, version("b", "m" + round, "v1", 10 + round));
+                long rows = meta.env().read(txn -> {
+                    long n = 0;
+                    try (TableCursor c = meta.env().versions.openCursor(txn)) {
+                        for (boolean ok = c.first(); ok; ok = c.next()) {
+                            n++;
+                        }
+                    }
+                    return n;
+                });
+                assertEquals(3 + round, rows);
+            }
+        }
+    }
+
+    @Test
     void cachedReadersKeepWorkingWhileTheMapGrows() throws Exception {
         int readers = 3;
         ExecutorService pool = Executors.newFixedThreadPool(readers);
