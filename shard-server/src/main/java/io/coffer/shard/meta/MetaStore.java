@@ -32,9 +32,11 @@ import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
 /**
- * The shard's metadata: every operation is one LMDB transaction over {@link MetaEnv}. Methods block
- * and must run on the store's scheduler; each opens, runs and commits its transaction on the
- * calling thread.
+ * The shard's metadata: every operation is one LMDB transaction over {@link MetaEnv}, opened, run
+ * and committed on the calling thread. Writes and scans block and must run on the store's
+ * scheduler; point reads ({@link #getVersion}, {@link #getBucket}, {@link #sector}, {@link #getUpload},
+ * {@link #controlGet}) never wait for a writer and may run on any thread, event loops included
+ * (docs/decisions/lmdb-reads-on-caller-thread.md).
  *
  * <p>Sector space is reference-checked: an operation that drops references collects the sectors it
  * touched and, at the end of the same transaction, deletes those that a range query on the refs DBI
