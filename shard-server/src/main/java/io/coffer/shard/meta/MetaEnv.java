@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.nio.ByteBuffer;
 import org.lmdbjava.ByteBufferProxy;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
@@ -26,9 +30,18 @@ import org.lmdbjava.Txn;
  * <p>The map grows on demand: a transaction that hits {@code MDB_MAP_FULL} is aborted, the map is
  * doubled while no transaction is open (LMDB requires that), and the whole transaction re-runs.
  * Work passed to {@link #write} must therefore have no side effects outside the transaction.
+ *
+ * <p>Read transactions are reused: each thread keeps one, reset ({@code mdb_txn_reset}) between
+ * reads and renewed ({@code mdb_txn_renew}) at the start of the next, which saves the allocation
+ * and most of {@code mdb_txn_begin} on every point read. A reset transaction holds no snapshot, so
+ * it neither pins old pages nor counts as an active transaction for {@link #grow}; it keeps only its
+ * reader-table slot, which is why the cache is bounded and slots of dead threads are given back.
+ * Cursors opened in a cached transaction are cached the same way ({@code mdb_cursor_renew}), one
+ * per table and thread, since opening one allocates native memory in lmdbjava and in LMDB.
  */
 public final class MetaEnv implements AutoCloseable {
     private static final int ENOSPC = 28;
+    private static final int MAX_DBS = 16;
 
     private final Env<ByteBuffer> env;
     final Table buckets;
@@ -48,6 +61,16 @@ public final class MetaEnv implements AutoCloseable {
     private final AtomicLong mapSize;
     private final long maxMapSize;
     private final AtomicLong growths = new AtomicLong();
+
+    /**
+     * Cached read transactions stay well under the 256 reader slots: Netty event loops and the
+     * store's scheduler threads each need one, and fresh transactions need the rest.
+     */
+    static final int MAX_CACHED_READS = 128;
+    private final ThreadLocal<ReadSlot> readSlots = new ThreadLocal<>();
+    /** Every cached read transaction, so that close and the dead-thread sweep can free them. */
+    private final Set<ReadSlot> cachedReads = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private MetaEnv(Env<ByteBuffer> env, long mapSize, long maxMapSize) {
         this.env = env;
@@ -80,15 +103,35 @@ public final class MetaEnv implements AutoCloseable {
         }
         Env<ByteBuffer> env = Env.create(ByteBufferProxy.PROXY_OPTIMAL)
                 .setMapSize(initialMapSize)
-                .setMaxDbs(16)
+                .setMaxDbs(MAX_DBS)
                 .setMaxReaders(256)
                 .open(dir.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS);
         long actual = env.info().mapSize;
         return new MetaEnv(env, Math.max(actual, initialMapSize), Math.max(maxMapSize, actual));
     }
 
+    private int tables;
+
     private Table open(String name) {
-        return new Table(env.openDbi(name, DbiFlags.MDB_CREATE));
+        return new Table(this, env.openDbi(name, DbiFlags.MDB_CREATE), tables++);
+    }
+
+    /**
+     * A cursor over {@code table} in {@code txn}. Inside this thread's cached read transaction it is
+     * the thread's cached cursor for the table, renewed into the current read (a second cursor on the
+     * same table in one read gets a fresh one); elsewhere a fresh cursor that closes for real.
+     */
+    TableCursor cursor(Table table, Txn<ByteBuffer> txn) {
+        if (txn.isReadOnly()) {
+            ReadSlot slot = readSlots.get();
+            if (slot != null && slot.busy && slot.txn == txn) {
+                TableCursor lent = slot.lendCursor(table);
+                if (lent != null) {
+                    return lent;
+                }
+            }
+        }
+        return new TableCursor(table.dbi().openCursor(txn), null);
     }
 
     /** Runs {@code work} in a write transaction and commits it; re-runs it after growing a full map. */
@@ -111,15 +154,74 @@ public final class MetaEnv implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in a read-only transaction. */
+    /**
+     * Runs {@code work} in a read-only transaction on the newest committed snapshot. The work must
+     * copy what it needs out of the map: buffers returned by LMDB are invalid once it returns.
+     */
     public <R> R read(Function<Txn<ByteBuffer>, R> work) {
         resizeLock.readLock().lock();
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return work.apply(txn);
+        try {
+            checkOpen();
+            ReadSlot slot = readSlot();
+            if (slot == null) {
+                // a read nested in another read on this thread, or the cache is full
+                try (Txn<ByteBuffer> txn = env.txnRead()) {
+                    return work.apply(txn);
+                }
+            }
+            return slot.run(work);
         } catch (LmdbNativeException e) {
             throw translate(e);
         } finally {
             resizeLock.readLock().unlock();
+        }
+    }
+
+    /** Read transactions cached for threads right now (tests and stats). */
+    public int cachedReadTransactions() {
+        return cachedReads.size();
+    }
+
+    /** This thread's idle cached transaction, created on first use; null if busy or none may be made. */
+    private ReadSlot readSlot() {
+        ReadSlot slot = readSlots.get();
+        if (slot != null && slot.txn != null) {
+            return slot.busy ? null : slot;
+        }
+        if (slot != null) {
+            // its renew failed once: drop it (the LMDB handle is lost, see ReadSlot#run) and start over
+            cachedReads.remove(slot);
+            readSlots.remove();
+        }
+        // a new thread: bounded-elastic workers come and go, so give back what dead ones left behind.
+        // Rare (once per thread), so one lock keeps the bound exact.
+        synchronized (cachedReads) {
+            releaseDeadThreadSlots();
+            if (cachedReads.size() >= MAX_CACHED_READS) {
+                return null;
+            }
+            Txn<ByteBuffer> txn = env.txnRead();
+            txn.reset();
+            slot = new ReadSlot(Thread.currentThread(), txn);
+            cachedReads.add(slot);
+        }
+        readSlots.set(slot);
+        return slot;
+    }
+
+    /** Caller holds the resize lock (either side), so no map change runs meanwhile. */
+    private void releaseDeadThreadSlots() {
+        for (ReadSlot slot : cachedReads) {
+            // a terminated thread's last writes (busy = false) happen-before isAlive() returns false
+            if (!slot.owner.isAlive() && cachedReads.remove(slot)) {
+                slot.release();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ShardException(ShardException.Code.UNAVAILABLE, "metadata store is closed");
         }
     }
 
@@ -174,12 +276,127 @@ public final class MetaEnv implements AutoCloseable {
     public void close() {
         resizeLock.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // no read runs (we hold the write side) and every cached transaction is reset; they must
+            // be freed before the environment, whose memory they point into
+            for (ReadSlot slot : cachedReads) {
+                slot.release();
+            }
+            cachedReads.clear();
             if (!env.isClosed()) {
                 env.sync(true); // NOSYNC: a clean close leaves nothing for the OS to lose
                 env.close();
             }
         } finally {
             resizeLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * One thread's read transaction, kept reset between reads. MDB_NOTLS ties an LMDB reader to the
+     * transaction rather than the thread, so another thread may free it (close, dead-thread sweep)
+     * as long as the owner is not using it.
+     */
+    private static final class ReadSlot {
+        final Thread owner;
+        private Txn<ByteBuffer> txn;
+        /** Written and read by the owner only; it guards against a read nested in a read. */
+        boolean busy;
+        /** Counts reads, so a cached cursor is renewed once per read. */
+        private long reads;
+        @SuppressWarnings("unchecked")
+        private final Cursor<ByteBuffer>[] cursors = new Cursor[MAX_DBS];
+        private final long[] cursorRead = new long[MAX_DBS];
+        private final boolean[] lent = new boolean[MAX_DBS];
+        private final Runnable[] giveBack = new Runnable[MAX_DBS];
+
+        ReadSlot(Thread owner, Txn<ByteBuffer> txn) {
+            this.owner = owner;
+            this.txn = txn;
+            for (int i = 0; i < MAX_DBS; i++) {
+                int table = i;
+                giveBack[i] = () -> lent[table] = false;
+            }
+        }
+
+        <R> R run(Function<Txn<ByteBuffer>, R> work) {
+            busy = true;
+            reads++;
+            try {
+                try {
+                    txn.renew();
+                } catch (RuntimeException e) {
+                    // the handle is in no state lmdbjava can reset or abort; forget it (a rare leak
+                    // of one reader slot, bounded by MAX_CACHED_READS) rather than fail every read
+                    closeCursors();
+                    txn = null;
+                    throw e;
+                }
+                try {
+                    return work.apply(txn);
+                } finally {
+                    txn.reset();
+                }
+            } finally {
+                Arrays.fill(lent, false); // cursors not closed by the work are free again all the same
+                busy = false;
+            }
+        }
+
+        /** The cached cursor of {@code table}, renewed into the current read; null if already lent. */
+        TableCursor lendCursor(Table table) {
+            int i = table.index();
+            if (lent[i]) {
+                return null;
+            }
+            Cursor<ByteBuffer> c = cursors[i];
+            if (c == null) {
+                c = table.dbi().openCursor(txn);
+                cursors[i] = c;
+            } else if (cursorRead[i] != reads) {
+                try {
+                    c.renew(txn);
+                } catch (RuntimeException e) {
+                    cursors[i] = null;
+                    c.close();
+                    throw e;
+                }
+            }
+            cursorRead[i] = reads;
+            lent[i] = true;
+            return new TableCursor(c, giveBack[i]);
+        }
+
+        /**
+         * Frees the cursors and the transaction. Cursors of a read-only transaction may be closed
+         * after it ended (LMDB does not track them in the transaction). lmdbjava's {@code close()}
+         * does not abort a reset transaction (it would leak the LMDB handle and its reader slot),
+         * so it is renewed first and then closed, which aborts it.
+         */
+        void release() {
+            closeCursors();
+            Txn<ByteBuffer> t = txn;
+            txn = null;
+            if (t == null) {
+                return;
+            }
+            try {
+                t.renew();
+            } finally {
+                t.close();
+            }
+        }
+
+        private void closeCursors() {
+            for (int i = 0; i < cursors.length; i++) {
+                if (cursors[i] != null) {
+                    cursors[i].close();
+                    cursors[i] = null;
+                }
+            }
         }
     }
 }

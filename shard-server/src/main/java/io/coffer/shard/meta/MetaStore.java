@@ -32,9 +32,11 @@ import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
 /**
- * The shard's metadata: every operation is one LMDB transaction over {@link MetaEnv}. Methods block
- * and must run on the store's scheduler; each opens, runs and commits its transaction on the
- * calling thread.
+ * The shard's metadata: every operation is one LMDB transaction over {@link MetaEnv}, opened, run
+ * and committed on the calling thread. Writes and scans block and must run on the store's
+ * scheduler; point reads ({@link #getVersion}, {@link #getBucket}, {@link #sector}, {@link #getUpload},
+ * {@link #controlGet}) never wait for a writer and may run on any thread, event loops included
+ * (docs/decisions/lmdb-reads-on-caller-thread.md).
  *
  * <p>Sector space is reference-checked: an operation that drops references collects the sectors it
  * touched and, at the end of the same transaction, deletes those that a range query on the refs DBI
@@ -384,17 +386,26 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
-    /** The newest version of a key (maybe a delete marker), or the one with {@code versionId}. */
+    /**
+     * The newest version of a key (maybe a delete marker), or the one with {@code versionId}. Rows
+     * of the key are walked newest first and only the one returned is decoded: the newest is the
+     * first row, and other rows are matched by their version id alone.
+     */
     public Optional<ObjectVersion> getVersion(String bucket, String key, String versionId) {
         byte[] k = OrderedKeys.keyBytes(key);
         byte[] bp = OrderedKeys.bucketPrefix(bucket);
         return env.read(txn -> {
-            for (VersionRow r : versionRows(txn, bp, k)) {
-                if (versionId == null || versionId.equals(r.version.versionId())) {
-                    return Optional.of(r.version);
+            try (TableCursor c = env.versions.openCursor(txn)) {
+                OrderedCursor oc = new OrderedCursor(c, VERSION_KEYS, bp, VersionCodec::keyBytes);
+                oc.seekKey(k);
+                OrderedCursor.Row row;
+                while ((row = oc.next()) != null && Arrays.equals(row.key(), k)) {
+                    if (versionId == null || VersionCodec.hasVersionId(row.value(), versionId)) {
+                        return Optional.of(VersionCodec.decode(row.value()));
+                    }
                 }
+                return Optional.empty();
             }
-            return Optional.empty();
         });
     }
 

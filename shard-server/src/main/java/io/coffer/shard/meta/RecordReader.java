@@ -56,17 +56,32 @@ final class RecordReader {
     }
 
     byte[] readBytes() {
-        long n = readVarLong();
-        if (n > buf.length - pos) {
-            throw new CorruptRecordException("length " + n + " past end");
-        }
-        byte[] out = Arrays.copyOfRange(buf, pos, pos + (int) n);
-        pos += (int) n;
+        int n = readLength();
+        byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+        pos += n;
         return out;
     }
 
+    /** Decodes in place: no intermediate copy of the bytes. */
     String readString() {
-        return new String(readBytes(), StandardCharsets.UTF_8);
+        int n = readLength();
+        String out = new String(buf, pos, n, StandardCharsets.UTF_8);
+        pos += n;
+        return out;
+    }
+
+    /** Skips what {@link #readBytes} would return. */
+    void skipBytes() {
+        int n = readLength(); // not "pos += readLength()": that would add to pos as it was before the length
+        pos += n;
+    }
+
+    private int readLength() {
+        long n = readVarLong();
+        if (n < 0 || n > buf.length - pos) {
+            throw new CorruptRecordException("length " + n + " past end");
+        }
+        return (int) n;
     }
 
     /** Codecs call this last so trailing garbage is detected rather than silently ignored. */

@@ -15,10 +15,23 @@ import org.lmdbjava.Txn;
  * call, and results are copied out of the map before the transaction ends.
  */
 final class Table {
+    private final MetaEnv env;
     private final Dbi<ByteBuffer> dbi;
+    private final int index;
 
-    Table(Dbi<ByteBuffer> dbi) {
+    /** {@code index}: this table's place among the environment's tables (for per-thread cursors). */
+    Table(MetaEnv env, Dbi<ByteBuffer> dbi, int index) {
+        this.env = env;
         this.dbi = dbi;
+        this.index = index;
+    }
+
+    int index() {
+        return index;
+    }
+
+    Dbi<ByteBuffer> dbi() {
+        return dbi;
     }
 
     byte[] get(Txn<ByteBuffer> txn, byte[] key) {
@@ -36,8 +49,9 @@ final class Table {
         return dbi.delete(txn, Scratch.get().key(key));
     }
 
+    /** A cursor in {@code txn}; in a cached read transaction, the thread's reusable one (see MetaEnv). */
     TableCursor openCursor(Txn<ByteBuffer> txn) {
-        return new TableCursor(dbi.openCursor(txn));
+        return env.cursor(this, txn);
     }
 
     Stat stat(Txn<ByteBuffer> txn) {

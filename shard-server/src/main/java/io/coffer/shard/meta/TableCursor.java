@@ -7,9 +7,12 @@ import org.lmdbjava.GetOp;
 /** A cursor over a {@link Table} returning copies of keys and values (see {@link Table} for why). */
 final class TableCursor implements AutoCloseable {
     private final Cursor<ByteBuffer> cursor;
+    /** Null for a cursor of its own; otherwise how to hand a borrowed, cached cursor back. */
+    private final Runnable giveBack;
 
-    TableCursor(Cursor<ByteBuffer> cursor) {
+    TableCursor(Cursor<ByteBuffer> cursor, Runnable giveBack) {
         this.cursor = cursor;
+        this.giveBack = giveBack;
     }
 
     boolean first() {
@@ -34,6 +37,10 @@ final class TableCursor implements AutoCloseable {
 
     @Override
     public void close() {
-        cursor.close();
+        if (giveBack == null) {
+            cursor.close();
+        } else {
+            giveBack.run();
+        }
     }
 }

@@ -52,7 +52,16 @@ final class VersionCodec {
     static byte[] keyBytes(byte[] value) {
         RecordReader in = new RecordReader(value);
         in.readFormat("version", FORMAT);
-        in.readBytes();
+        in.skipBytes();
         return in.readBytes();
+    }
+
+    /** Whether the row's version id is {@code versionId}, without decoding the rest of the value. */
+    static boolean hasVersionId(byte[] value, String versionId) {
+        RecordReader in = new RecordReader(value);
+        in.readFormat("version", FORMAT);
+        in.skipBytes();
+        in.skipBytes();
+        return versionId.equals(in.readString());
     }
 }

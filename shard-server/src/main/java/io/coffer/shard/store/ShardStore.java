@@ -56,8 +56,12 @@ import reactor.core.scheduler.Schedulers;
  * The shard storage engine: LMDB metadata ({@link MetaStore}) plus sector bytes in volume files
  * ({@link VolumeSet}), behind the {@link Shard} API, and the embedded {@link ControlStore}.
  *
- * <p>Every blocking step (LMDB transaction, file I/O, fsync, Chronicle Map) runs on the store's own
- * bounded scheduler; each LMDB transaction opens, runs and commits inside one callable.
+ * <p>Every blocking step (LMDB write transaction, listing scan, file I/O, fsync) runs on the store's
+ * own bounded scheduler; each LMDB transaction opens, runs and commits inside one callable. Point
+ * reads of metadata (a version, a bucket, an upload, a control key, a sector's location) run on
+ * the subscribing thread instead, Netty event loops included: an LMDB read never waits for a
+ * writer and touches a few memory-mapped pages, so it costs less than the hop to the scheduler
+ * (see {@link #pointRead} and docs/decisions/lmdb-reads-on-caller-thread.md).
  *
  * <p>Write path of a sector: allocate an extent (in memory) → stream the body into it → make the
  * volume durable → commit the temporary sector record → make the metadata durable → acknowledge.
@@ -181,6 +185,25 @@ public final class ShardStore implements Shard, ControlStore {
         }).onErrorMap(ShardStore::toShardException);
     }
 
+    /**
+     * Runs a metadata point read on the subscribing thread, which may be a Netty event loop. That is
+     * safe because an LMDB read transaction takes no lock a writer holds (MVCC: it reads the last
+     * committed snapshot) and a point lookup touches a handful of pages of the memory-mapped file,
+     * a few microseconds when they are in the page cache; the hop to the scheduler costs more than
+     * that (two thread hand-offs and wake-ups). Chronicle Map lookups are the same kind of mapped
+     * memory read. Scans (listings) and everything that writes, fsyncs or reads volume files stay
+     * on the scheduler. Measured in ManifestStoreBenchmark; see
+     * docs/decisions/lmdb-reads-on-caller-thread.md.
+     */
+    private <T> Mono<T> pointRead(Callable<T> read) {
+        return Mono.fromCallable(() -> {
+            if (closed) {
+                throw new ShardException(Code.UNAVAILABLE, "shard store is closed");
+            }
+            return read.call();
+        }).onErrorMap(ShardStore::toShardException);
+    }
+
     /** The metadata store (tests, tools and benchmarks). */
     public MetaStore meta() {
         return meta;
@@ -207,7 +230,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Optional<BucketInfo>> getBucket(String name) {
-        return onScheduler(() -> meta.getBucket(name));
+        return pointRead(() -> meta.getBucket(name));
     }
 
     @Override
@@ -305,7 +328,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Flux<ByteBuf> readSector(SectorId id, long offset, long length) {
-        return onScheduler(() -> locateExtent(id))
+        return pointRead(() -> locateExtent(id))
                 .flatMapMany(found -> {
                     Extent e = found.orElseThrow(() -> noSuchSector(id));
                     long len = length == -1 && offset >= 0 && offset <= e.length() ? e.length() - offset : length;
@@ -316,7 +339,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     /** Where a sector lives, for zero-copy reads; empty if it does not exist. Blocking-free. */
     public Mono<Optional<SectorRegion>> locate(SectorId id) {
-        return onScheduler(() -> locateExtent(id).map(e -> {
+        return pointRead(() -> locateExtent(id).map(e -> {
             Volume v = volumes.volume(e.volumeIndex());
             return new SectorRegion(id, v.channel(), e.volumeIndex(), e.offset(), e.length());
         }));
@@ -328,7 +351,8 @@ public final class ShardStore implements Shard, ControlStore {
      * close the volume. Errors: NO_SUCH_SECTOR, INVALID_ARGUMENT for a range outside the sector.
      */
     public Mono<FileRegion> region(SectorId id, long offset, long length) {
-        return onScheduler(() -> {
+        // no file I/O: the region only names the bytes; the transport reads them with sendfile
+        return pointRead(() -> {
             Extent e = locateExtent(id).orElseThrow(() -> noSuchSector(id));
             long len = length == -1 && offset >= 0 && offset <= e.length() ? e.length() - offset : length;
             return reader.region(e, offset, len);
@@ -337,7 +361,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Optional<SectorInfo>> sectorInfo(SectorId id) {
-        return onScheduler(() -> meta.sector(id).map(SectorRecord::info));
+        return pointRead(() -> meta.sector(id).map(SectorRecord::info));
     }
 
     @Override
@@ -368,7 +392,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Optional<ObjectVersion>> getVersion(String bucket, String key, String versionId) {
-        return onScheduler(() -> meta.getVersion(bucket, key, versionId));
+        return pointRead(() -> meta.getVersion(bucket, key, versionId));
     }
 
     @Override
@@ -393,7 +417,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Optional<MultipartUpload>> getUpload(String bucket, String key, String uploadId) {
-        return onScheduler(() -> meta.getUpload(bucket, key, uploadId));
+        return pointRead(() -> meta.getUpload(bucket, key, uploadId));
     }
 
     @Override
@@ -428,7 +452,7 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Optional<byte[]>> get(String key) {
-        return onScheduler(() -> meta.controlGet(key));
+        return pointRead(() -> meta.controlGet(key));
     }
 
     @Override

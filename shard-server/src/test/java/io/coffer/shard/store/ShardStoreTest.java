@@ -566,4 +566,34 @@ class ShardStoreTest {
         assertTrue(first.length > 0);
         Mono.delay(Duration.ofMillis(50)).block();
     }
+
+    @Test
+    void pointReadsRunOnTheCallingThreadAndWritesOnTheStoreScheduler() {
+        SectorId id = SectorId.random();
+        putSector(store, id, randomBytes(100));
+        String caller = Thread.currentThread().getName();
+        java.util.concurrent.atomic.AtomicReference<String> putOn = new java.util.concurrent.atomic.AtomicReference<>();
+        store.putVersion(version("b", "k", "v1", 1, new SectorRef(id, 100)), PutCondition.NONE, false)
+                .doOnNext(previous -> putOn.set(Thread.currentThread().getName()))
+                .block(TIMEOUT);
+        assertTrue(putOn.get().startsWith("coffer-store"), "a write completes off the caller: " + putOn.get());
+        java.util.List<String> readOn = new java.util.ArrayList<>();
+        java.util.function.Consumer<Object> record = x -> readOn.add(Thread.currentThread().getName());
+        assertEquals("v1", store.getVersion("b", "k", null).doOnNext(record).block(TIMEOUT).orElseThrow().versionId());
+        assertTrue(store.getBucket("b").doOnNext(record).block(TIMEOUT).isPresent());
+        assertTrue(store.sectorInfo(id).doOnNext(record).block(TIMEOUT).isPresent());
+        assertTrue(store.locate(id).doOnNext(record).block(TIMEOUT).isPresent());
+        assertEquals(Optional.empty(), store.get("no-such-control-key").doOnNext(record).block(TIMEOUT));
+        assertEquals(java.util.Collections.nCopies(5, caller), readOn);
+    }
+
+    @Test
+    void pointReadAfterCloseFailsUnavailable() {
+        ShardStore closed = store;
+        store = null; // closed here, so the audit after each test has nothing to read
+        closed.close();
+        assertCode(Code.UNAVAILABLE, () -> closed.getVersion("b", "k", null).block(TIMEOUT));
+        assertCode(Code.UNAVAILABLE, () -> closed.getBucket("b").block(TIMEOUT));
+        assertCode(Code.UNAVAILABLE, () -> closed.meta().getVersion("b", "k", null));
+    }
 }
