@@ -84,6 +84,10 @@ cd "$suite"
 args=(-q -p no:cacheprovider --timeout=60 s3tests/functional/test_s3.py s3tests/functional/test_headers.py)
 python3 -c "import pytest_timeout" 2>/dev/null || args=(-q -p no:cacheprovider s3tests/functional/test_s3.py s3tests/functional/test_headers.py)
 [ -n "$kexpr" ] && args+=(-k "$kexpr")
-S3TEST_CONF=$work/s3tests.conf /usr/bin/python3 -m pytest "${args[@]}" -m 'not fails_on_aws' -rfE 2>&1 \
-  | tail -n 60 || true
+# the whole report (one line per failure, slowest tests) goes to S3TESTS_REPORT; the summary to stdout
+report=${S3TESTS_REPORT:-/tmp/coffer-s3-tests-report.txt}
+S3TEST_CONF=$work/s3tests.conf /usr/bin/python3 -m pytest "${args[@]}" -m 'not fails_on_aws' -rfE \
+  --durations=25 >"$report" 2>&1 || true
+tail -n 3 "$report"
+echo "full report: $report"
 kill -0 $gw 2>/dev/null || echo "the gateway exited during the run; its log: $log_copy" 
