@@ -288,9 +288,14 @@ public final class MultipartHandler implements S3Handler {
                                 reader.read(source, range, sourceKey).doFinally(s -> sourceKey.destroy()),
                                 range.length(), checks, dstKey)
                                 .map(part -> {
-                                    S3Response r = S3Response.xml(S3Xml.document("CopyPartResult")
+                                    S3Xml xml = S3Xml.document("CopyPartResult")
                                             .element("ETag", "\"" + part.md5Hex() + "\"")
-                                            .timestamp("LastModified", System.currentTimeMillis()).toXml());
+                                            .timestamp("LastModified", System.currentTimeMillis());
+                                    if (checks.algorithm() != null && !part.checksum().isEmpty()) {
+                                        // the client names it again in CompleteMultipartUpload
+                                        xml.element("Checksum" + checks.algorithm().name(), part.checksum());
+                                    }
+                                    S3Response r = S3Response.xml(xml.toXml());
                                     if (src.versionId() != null) {
                                         r.header("x-amz-copy-source-version-id", src.versionId());
                                     }

@@ -280,6 +280,20 @@ class MultipartConformanceTest extends GatewayTestBase {
     }
 
     @Test
+    void uploadPartCopyAnswersThePartChecksumOfAChecksummedUpload() throws Exception {
+        S3Client s3 = rootClient();
+        byte[] src = random(PART + 10);
+        s3.putObject(b -> b.bucket(bucket).key("copy-sum-src"), RequestBody.fromBytes(src));
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key("copy-sum")
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        var copied = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("copy-sum-src").destinationBucket(bucket)
+                .destinationKey("copy-sum").uploadId(uploadId).partNumber(1).copySourceRange("bytes=0-" + (PART - 1)));
+        assertEquals(sha256(Arrays.copyOf(src, PART)), copied.copyPartResult().checksumSHA256());
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key("copy-sum").uploadId(uploadId));
+        s3.deleteObject(b -> b.bucket(bucket).key("copy-sum-src"));
+    }
+
+    @Test
     void aPartListedTwiceInARowIsTheLastEntry() {
         S3Client s3 = rootClient();
         String key = "twice";
