@@ -25,6 +25,9 @@ import reactor.core.publisher.Mono;
 /** ListParts and ListMultipartUploads. */
 final class MultipartListHandler implements S3Handler {
     private static final int PAGE = 1000;
+    /** Where ObjectHeaders.metadata files the writer in the upload's stored headers. */
+    private static final String OWNER_ID = "x-coffer-owner-id";
+    private static final String OWNER_NAME = "x-coffer-owner-name";
 
     private final Shard shard;
     private final SignedState signer;
@@ -80,8 +83,8 @@ final class MultipartListHandler implements S3Handler {
         boolean truncated = parts.size() > maxParts;
         List<UploadPart> shown = truncated ? parts.subList(0, maxParts) : parts;
         Map<String, String> h = state.metadata().headers();
-        String ownerId = h.getOrDefault("x-coffer-owner-id", req.user() == null ? "" : req.user().id());
-        String ownerName = h.getOrDefault("x-coffer-owner-name", req.user() == null ? "" : req.user().displayName());
+        String ownerId = h.getOrDefault(OWNER_ID, req.user() == null ? "" : req.user().id());
+        String ownerName = h.getOrDefault(OWNER_NAME, req.user() == null ? "" : req.user().displayName());
         S3Xml xml = S3Xml.document("ListPartsResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", state.uploadId())
                 .start("Initiator").element("ID", ownerId).element("DisplayName", ownerName).end()
@@ -142,8 +145,11 @@ final class MultipartListHandler implements S3Handler {
                             xml.element("EncodingType", "url");
                         }
                         for (MultipartUpload u : page.uploads) {
-                            String ownerId = req.user() == null ? "" : req.user().id();
-                            String ownerName = req.user() == null ? "" : req.user().displayName();
+                            // the initiator is who created the upload (kept in its signed state), not the caller
+                            Map<String, String> h = UploadState.open(signer, u.state(), u.bucket(), u.key(), u.uploadId())
+                                    .metadata().headers();
+                            String ownerId = h.getOrDefault(OWNER_ID, "");
+                            String ownerName = h.getOrDefault(OWNER_NAME, "");
                             xml.start("Upload").element("Key", enc(u.key(), url)).element("UploadId", u.uploadId())
                                     .start("Initiator").element("ID", ownerId).element("DisplayName", ownerName).end()
                                     .start("Owner").element("ID", ownerId).element("DisplayName", ownerName).end()

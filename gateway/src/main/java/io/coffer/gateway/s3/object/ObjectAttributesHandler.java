@@ -3,6 +3,7 @@ package io.coffer.gateway.s3.object;
 import io.coffer.crypto.manifest.Manifest;
 import io.coffer.crypto.manifest.Part;
 import io.coffer.gateway.checksum.ChecksumAlgorithm;
+import io.coffer.gateway.checksum.PartChecksums;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
@@ -12,8 +13,7 @@ import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.store.ReadPipeline;
 import jakarta.inject.Singleton;
 import java.util.HashSet;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
@@ -60,15 +60,13 @@ public final class ObjectAttributesHandler implements S3Handler {
                 if (wanted.contains("ETag")) {
                     xml.element("ETag", m.etag());
                 }
-                if (wanted.contains("Checksum") && !m.checksums().isEmpty()) {
-                    xml.start("Checksum");
-                    for (Map.Entry<String, String> e : m.checksums().entrySet()) {
-                        if (ChecksumAlgorithm.fromName(e.getKey()).isPresent()) {
-                            xml.element("Checksum" + e.getKey().toUpperCase(Locale.ROOT), e.getValue());
-                            xml.element("ChecksumType", e.getValue().contains("-") ? "COMPOSITE" : "FULL_OBJECT");
-                        }
-                    }
-                    xml.end();
+                Optional<ChecksumAlgorithm> algorithm = PartChecksums.algorithm(m.checksums());
+                if (wanted.contains("Checksum") && algorithm.isPresent()) {
+                    String value = m.checksums().get(algorithm.get().name());
+                    xml.start("Checksum")
+                            .element("Checksum" + algorithm.get().name(), value)
+                            .element("ChecksumType", PartChecksums.type(value))
+                            .end();
                 }
                 if (wanted.contains("ObjectParts") && obj.multipart()) {
                     xml.start("ObjectParts").element("PartsCount", m.parts().size());
@@ -84,7 +82,12 @@ public final class ObjectAttributesHandler implements S3Handler {
                             truncated = true;
                             break;
                         }
-                        xml.start("Part").element("PartNumber", p.partNumber()).element("Size", p.plaintextSize()).end();
+                        xml.start("Part").element("PartNumber", p.partNumber()).element("Size", p.plaintextSize());
+                        Optional<String> sum = PartChecksums.of(m.checksums(), p.partNumber());
+                        if (algorithm.isPresent() && sum.isPresent()) {
+                            xml.element("Checksum" + algorithm.get().name(), sum.get());
+                        }
+                        xml.end();
                         last = p.partNumber();
                         shown++;
                     }

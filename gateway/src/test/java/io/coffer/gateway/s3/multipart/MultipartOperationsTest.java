@@ -108,7 +108,8 @@ class MultipartOperationsTest extends GatewayTestBase {
         assertEquals(3, part3.response().partsCount());
         assertEquals(3, s3.headObject(b -> b.bucket(bucket).key(key).partNumber(1)).partsCount());
         S3Exception beyond = assertThrows(S3Exception.class, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).partNumber(4)));
-        assertEquals(416, beyond.statusCode());
+        assertEquals(400, beyond.statusCode());
+        assertEquals("InvalidPart", beyond.awsErrorDetails().errorCode());
         var attrs = s3.getObjectAttributes(b -> b.bucket(bucket).key(key).objectAttributes(
                 software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_PARTS));
         assertEquals(3, attrs.objectParts().totalPartsCount());
@@ -266,7 +267,8 @@ class MultipartOperationsTest extends GatewayTestBase {
         S3Exception bad = assertThrows(S3Exception.class, () -> s3.uploadPartCopy(b -> b.sourceBucket(bucket)
                 .sourceKey("copy-src").destinationBucket(bucket).destinationKey(key + "x").uploadId(other).partNumber(1)
                 .copySourceRange("bytes=0-" + (7 * MIB))));
-        assertEquals(400, bad.statusCode());
+        assertEquals(416, bad.statusCode());
+        assertEquals("InvalidRange", bad.awsErrorDetails().errorCode());
         s3.abortMultipartUpload(b -> b.bucket(bucket).key(key + "x").uploadId(other));
         s3.deleteObject(b -> b.bucket(bucket).key("copy-src"));
     }
