@@ -57,6 +57,20 @@ final class HeaderValues {
         }
     }
 
+    /**
+     * A response header value as Netty should write it (one byte per char): text that fits Latin-1 as is, which
+     * is how HTTP clients read header bytes (a stored "é" reads back as "é"); wider text as its UTF-8 bytes, so
+     * nothing is lost to truncation.
+     */
+    static String toWire(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xFF) {
+                return new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            }
+        }
+        return value;
+    }
+
     private static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) > 0x7F) {

@@ -175,7 +175,7 @@ public final class S3Server {
         h.set("x-amz-id-2", RequestIds.hostId());
         h.set("Date", S3Response.HTTP_DATE.format(Instant.now()));
         h.set("Server", "Coffer");
-        r.headers().forEach(e -> h.add(HeaderNames.canonical(e.getKey()), e.getValue()));
+        r.headers().forEach(e -> h.add(HeaderNames.canonical(e.getKey()), HeaderValues.toWire(e.getValue())));
         boolean noContentStatus = r.status() == 204 || r.status() == 304 || r.status() < 200;
         if (!noContentStatus) {
             h.set("Content-Length", r.contentLength());

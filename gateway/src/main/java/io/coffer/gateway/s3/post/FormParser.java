@@ -58,6 +58,7 @@ final class FormParser {
     private String fieldName;
     private long fileLeft;
     private int closeMatched;
+    private int searched;
     private int delimiterMatched;
 
     FormParser(String boundary, long contentLength) {
@@ -85,18 +86,18 @@ final class FormParser {
                 .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
     }
 
+    /** Takes {@code in}; when this throws, {@code in} is left to the operator, which discards (releases) it. */
     private List<Object> accept(ByteBuf in) {
-        try {
-            if (state == State.FILE) {
-                List<Object> out = new ArrayList<>(1);
-                file(in, out);
-                return out;
-            }
+        List<Object> out;
+        if (state == State.FILE) {
+            out = new ArrayList<>(1);
+            file(in, out);
+        } else {
             append(in);
-            return advance();
-        } finally {
-            in.release();
+            out = advance();
         }
+        in.release();
+        return out;
     }
 
     private void finish() {
@@ -301,8 +302,18 @@ final class FormParser {
         return params;
     }
 
+    /**
+     * The first {@code needle} at or after {@code from}, or -1. A failed search remembers how far it looked, so
+     * a form trickling in byte by byte is not searched again from its start on every read.
+     */
     private int indexOf(byte[] needle, int from) {
-        int start = Math.max(0, from);
+        int start = Math.max(Math.max(0, from), searched);
+        int found = scan(needle, start);
+        searched = found < 0 ? Math.max(start, preLength - needle.length + 1) : 0;
+        return found;
+    }
+
+    private int scan(byte[] needle, int start) {
         outer:
         for (int i = start; i + needle.length <= preLength; i++) {
             for (int k = 0; k < needle.length; k++) {

@@ -19,7 +19,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.util.ReferenceCountUtil;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import org.w3c.dom.Element;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -84,16 +84,21 @@ public final class PostObjectHandler implements S3Handler {
                             return Flux.error(new S3Exception(S3Error.MALFORMED_POST_REQUEST, req.resource()));
                         }
                         FormParser.Head head = (FormParser.Head) first.get();
-                        return upload(req, head, events.skip(1).cast(ByteBuf.class)).flux();
+                        return Mono.defer(() -> upload(req, head, events.skip(1).cast(ByteBuf.class))).flux();
                     })
-                    .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                    // no doOnDiscard here: FormParser.parse has one, and hooks add up (a buffer would be freed twice)
                     .next();
         });
     }
 
     private Mono<S3Response> upload(S3Request req, FormParser.Head head, Flux<ByteBuf> file) {
-        Map<String, String> fields = head.fields();
+        Map<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        fields.putAll(head.fields());
         AuthResult auth = verifier.verifyPostPolicy(fields);
+        if (fields.containsKey("key")) {
+            // the policy's conditions apply to the key the object gets
+            fields.put("key", fields.get("key").replace("${filename}", head.filename() == null ? "" : head.filename()));
+        }
         User user;
         if (auth.isAnonymous()) {
             user = req.user();
@@ -114,7 +119,6 @@ public final class PostObjectHandler implements S3Handler {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(),
                     "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.");
         }
-        key = key.replace("${filename}", head.filename() == null ? "" : head.filename());
         if (key.isEmpty()) {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(), "User key must have a length greater than 0.");
         }
