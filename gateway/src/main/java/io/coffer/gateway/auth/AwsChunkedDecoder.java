@@ -114,24 +114,28 @@ public final class AwsChunkedDecoder {
     }
 
     /**
-     * The Content-Encoding to store with the object: the request's value without the "aws-chunked" token
-     * (S3 removes it), or null when nothing else remains.
+     * The Content-Encoding to store for an object: the header without its aws-chunked tokens (they describe
+     * the transfer, not the object), the other codings kept as sent ("deflate, gzip" stays "deflate, gzip");
+     * null when nothing is left.
      */
     public static String storedContentEncoding(String contentEncoding) {
         if (contentEncoding == null) {
             return null;
         }
-        StringBuilder kept = new StringBuilder();
+        List<String> kept = new ArrayList<>();
+        boolean chunked = false;
         for (String token : contentEncoding.split(",")) {
             String t = token.trim();
-            if (!t.isEmpty() && !t.equalsIgnoreCase("aws-chunked")) {
-                if (kept.length() > 0) {
-                    kept.append(',');
-                }
-                kept.append(t);
+            if (t.equalsIgnoreCase("aws-chunked")) {
+                chunked = true;
+            } else if (!t.isEmpty()) {
+                kept.add(t);
             }
         }
-        return kept.length() == 0 ? null : kept.toString();
+        if (kept.isEmpty()) {
+            return null;
+        }
+        return chunked ? String.join(", ", kept) : contentEncoding.trim();
     }
 
     /** Decoded payload; fails with {@link AuthException} (SignatureDoesNotMatch, IncompleteBody, ...). */

@@ -102,6 +102,9 @@ public final class PostPolicy {
                     } catch (NumberFormatException e) {
                         throw invalid("Invalid content-length-range: " + text);
                     }
+                    if (min < 0 || max < min) {
+                        throw invalid("Invalid content-length-range: " + text);
+                    }
                 } else if (operator.equals("eq") || operator.equals("starts-with")) {
                     String field = scalar(op.get(1));
                     if (!field.startsWith("$")) {
@@ -161,8 +164,9 @@ public final class PostPolicy {
             covered.add(c.field());
         }
         for (String name : fields.keySet()) {
+            // x-amz-checksum-* only asks for a check of the file's bytes, so it needs no condition (as in RGW)
             if (!name.equals("bucket") && !EXEMPT.contains(name) && !name.startsWith("x-ignore-")
-                    && !covered.contains(name)) {
+                    && !name.startsWith("x-amz-checksum-") && !covered.contains(name)) {
                 throw denied("Extra input fields: " + name);
             }
         }

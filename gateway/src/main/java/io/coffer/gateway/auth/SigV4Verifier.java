@@ -131,11 +131,7 @@ public final class SigV4Verifier {
         }
         checkSkew(requestTime);
         Credentials found = credentials.lookup(accessKey).orElseThrow(AuthException::invalidAccessKeyId);
-        String stringToSign = SignatureV2.stringToSign(request, dateLine, virtualHostBucket(request.host()),
-                headerNames);
-        if (!SigningCrypto.signaturesEqual(SignatureV2.sign(found.secretKey(), stringToSign), signature)) {
-            throw AuthException.signatureDoesNotMatch();
-        }
+        checkV2Signature(request, dateLine, headerNames, found, signature);
         return new AuthResult(AuthMethod.HEADER, found.accessKey(), PayloadMode.UNSIGNED, null, null);
     }
 
@@ -159,15 +155,34 @@ public final class SigV4Verifier {
             throw AuthException.accessDenied("Invalid date (should be seconds since epoch): " + expires);
         }
         Credentials found = credentials.lookup(accessKey).orElseThrow(AuthException::invalidAccessKeyId);
-        String stringToSign = SignatureV2.stringToSign(request, expires, virtualHostBucket(request.host()),
-                headerNames);
-        if (!SigningCrypto.signaturesEqual(SignatureV2.sign(found.secretKey(), stringToSign), signature)) {
-            throw AuthException.signatureDoesNotMatch();
-        }
+        checkV2Signature(request, expires, headerNames, found, signature);
         if (clock.instant().getEpochSecond() > expiresEpoch) {
             throw AuthException.accessDenied("Request has expired");
         }
         return new AuthResult(AuthMethod.PRESIGNED, found.accessKey(), PayloadMode.UNSIGNED, null, null);
+    }
+
+    /**
+     * Compares a Signature Version 2 signature. A request on a bucket alone ("/bucket") is also accepted signed
+     * as "/bucket/": botocore and s3cmd sign the bucket's resource with the trailing slash S3's documentation
+     * shows, whether or not they send it.
+     */
+    private void checkV2Signature(SigV4Request request, String dateLine, Collection<String> headerNames,
+                                  Credentials found, String signature) {
+        String hostBucket = virtualHostBucket(request.host());
+        String stringToSign = SignatureV2.stringToSign(request, dateLine, hostBucket, headerNames);
+        if (SigningCrypto.signaturesEqual(SignatureV2.sign(found.secretKey(), stringToSign), signature)) {
+            return;
+        }
+        String path = request.rawPath();
+        boolean bucketOnly = hostBucket == null && path.length() > 1 && path.indexOf('/', 1) < 0;
+        if (bucketOnly) {
+            String withSlash = SignatureV2.stringToSign(request, dateLine, null, headerNames, path + "/");
+            if (SigningCrypto.signaturesEqual(SignatureV2.sign(found.secretKey(), withSlash), signature)) {
+                return;
+            }
+        }
+        throw AuthException.signatureDoesNotMatch();
     }
 
     /** The bucket of a virtual-hosted-style request ("photos" for "photos.s3.example.com:9000"), or null. */
@@ -279,11 +294,13 @@ public final class SigV4Verifier {
         } catch (NumberFormatException e) {
             throw AuthException.queryMalformed("X-Amz-Expires should be a number");
         }
+        // Out of range is a refusal (403), not a malformed query: a URL that could never be valid is treated like
+        // an expired one, as RGW and ceph/s3-tests expect.
         if (expiresSeconds < 0) {
-            throw AuthException.queryMalformed("X-Amz-Expires must be non-negative");
+            throw AuthException.accessDenied("X-Amz-Expires must be non-negative");
         }
         if (expiresSeconds > MAX_PRESIGN_EXPIRES_SECONDS) {
-            throw AuthException.queryMalformed("X-Amz-Expires must be less than a week (in seconds) that is 604800");
+            throw AuthException.accessDenied("X-Amz-Expires must be less than a week (in seconds) that is 604800");
         }
         if (!SigningCrypto.isLowerHex(signature, 64)) {
             // Cannot match any signature we compute; answer as S3 does for a wrong one.
@@ -311,7 +328,8 @@ public final class SigV4Verifier {
         checkSignature(request, signedHeaders, signedHeadersLine, payloadHash, amzDate, scope.scope(), signingKey,
                 signature, "X-Amz-Signature");
         // Checked after the signature so that a forged URL learns nothing about expiry.
-        if (now.isAfter(requestTime.plusSeconds(expiresSeconds))) {
+        // Valid for [X-Amz-Date, X-Amz-Date + X-Amz-Expires): X-Amz-Expires=0 is never valid.
+        if (!now.isBefore(requestTime.plusSeconds(expiresSeconds))) {
             throw AuthException.accessDenied("Request has expired");
         }
         String payloadSha256 = mode == PayloadMode.SIGNED ? payloadHash.toLowerCase(Locale.ROOT) : null;

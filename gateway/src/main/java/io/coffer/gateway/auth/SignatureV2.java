@@ -36,6 +36,13 @@ final class SignatureV2 {
 
     static String stringToSign(SigV4Request request, String dateLine, String virtualHostBucket,
                                Collection<String> headerNames) {
+        return stringToSign(request, dateLine, virtualHostBucket, headerNames,
+                request.rawPath().isEmpty() ? "/" : request.rawPath());
+    }
+
+    /** As above with the path to sign given (the bucket of a bucket-level request may be signed as "/bucket/"). */
+    static String stringToSign(SigV4Request request, String dateLine, String virtualHostBucket,
+                               Collection<String> headerNames, String path) {
         StringBuilder sb = new StringBuilder(256);
         sb.append(request.method()).append('\n');
         sb.append(orEmpty(request.header("content-md5"))).append('\n');
@@ -60,7 +67,7 @@ final class SignatureV2 {
         if (virtualHostBucket != null) {
             sb.append('/').append(virtualHostBucket);
         }
-        sb.append(request.rawPath().isEmpty() ? "/" : request.rawPath());
+        sb.append(path);
         List<String[]> sub = new ArrayList<>();
         String query = request.rawQuery();
         if (!query.isEmpty()) {

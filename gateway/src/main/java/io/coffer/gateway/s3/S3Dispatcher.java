@@ -4,6 +4,7 @@ import io.coffer.gateway.s3.bucket.BucketHandler;
 import io.coffer.gateway.s3.list.BucketListHandler;
 import io.coffer.gateway.s3.multipart.MultipartHandler;
 import io.coffer.gateway.s3.object.ObjectHandlers;
+import io.coffer.gateway.s3.post.PostObjectHandler;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
@@ -18,13 +19,15 @@ public final class S3Dispatcher {
     // objects branch: add your handler fields here (and constructor parameters below)
     private final ObjectHandlers objects;
     private final MultipartHandler multipart;
+    private final PostObjectHandler post;
 
     public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects,
-                        MultipartHandler multipart) {
+                        MultipartHandler multipart, PostObjectHandler post) {
         this.buckets = buckets;
         this.listing = listing;
         this.objects = objects;
         this.multipart = multipart;
+        this.post = post;
     }
 
     public Mono<S3Response> dispatch(S3Request req) {
@@ -40,6 +43,7 @@ public final class S3Dispatcher {
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
                  ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> multipart.handle(req);
             // ---- end objects branch ----
+            case POST_OBJECT -> post.handle(req);
 
             default -> notImplemented(req);
         };

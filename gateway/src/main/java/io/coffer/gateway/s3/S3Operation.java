@@ -87,7 +87,7 @@ public enum S3Operation {
                  PUT_OBJECT, COPY_OBJECT, GET_OBJECT, HEAD_OBJECT, DELETE_OBJECT, GET_OBJECT_ATTRIBUTES,
                  GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING, GET_OBJECT_ACL, PUT_OBJECT_ACL,
                  CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
-                 ABORT_MULTIPART_UPLOAD, LIST_PARTS -> true;
+                 ABORT_MULTIPART_UPLOAD, LIST_PARTS, POST_OBJECT -> true;
             default -> false;
         };
     }
@@ -96,7 +96,7 @@ public enum S3Operation {
     public boolean hasBody() {
         return switch (this) {
             case PUT_OBJECT, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, DELETE_OBJECTS, CREATE_BUCKET,
-                 PUT_BUCKET_VERSIONING, PUT_BUCKET_ACL, PUT_OBJECT_ACL, PUT_OBJECT_TAGGING -> true;
+                 PUT_BUCKET_VERSIONING, PUT_BUCKET_ACL, PUT_OBJECT_ACL, PUT_OBJECT_TAGGING, POST_OBJECT -> true;
             default -> false;
         };
     }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,10 @@ public final class S3Server {
     private static final Logger LOG = LoggerFactory.getLogger(S3Server.class);
     /** The per-request log line; DEBUG, never carries secrets or signatures. */
     private static final Logger REQUEST_LOG = LoggerFactory.getLogger("io.coffer.gateway.request");
+
+    /** Errors after which the connection's framing cannot be trusted: the body was not what was declared. */
+    private static final Set<String> FRAMING_ERRORS = Set.of(S3Error.BAD_DIGEST.code(),
+            S3Error.INCOMPLETE_BODY.code(), S3Error.X_AMZ_CONTENT_SHA256_MISMATCH.code());
 
     private final S3Router router;
     private final RequestAuthenticator authenticator;
@@ -115,6 +120,12 @@ public final class S3Server {
 
     private Mono<S3Response> process(HttpServerRequest req, RequestRecord rec) {
         HttpHeaders headers = req.requestHeaders();
+        HeaderValues.decodeUtf8(headers);
+        if (req.method().equals(HttpMethod.OPTIONS) && !headers.contains(HttpHeaderNames.ORIGIN)) {
+            // a CORS preflight is never signed; without an Origin it is not one at all
+            return Mono.error(new S3Exception(S3Error.INVALID_REQUEST, null,
+                    "Insufficient information. Origin request header needed."));
+        }
         S3Route route = router.route(req.method(), req.uri(), headers.get(HttpHeaderNames.HOST), headers);
         rec.operation = route.operation();
         rec.bucket = route.bucket();
@@ -135,7 +146,7 @@ public final class S3Server {
                             route.key(), route.path(), route.query(), headers, auth.user(),
                             auth.body().doOnDiscard(ByteBuf.class, S3Server::releaseQuietly),
                             auth.contentLength(), auth.trailers());
-                    return dispatcher.dispatch(s3);
+                    return dispatcher.dispatch(s3).doFinally(signal -> auth.onFinish().run());
                 })
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("handler completed without a response")));
     }
@@ -164,13 +175,14 @@ public final class S3Server {
         h.set("x-amz-id-2", RequestIds.hostId());
         h.set("Date", S3Response.HTTP_DATE.format(Instant.now()));
         h.set("Server", "Coffer");
-        r.headers().forEach(e -> h.add(HeaderNames.canonical(e.getKey()), e.getValue()));
+        r.headers().forEach(e -> h.add(HeaderNames.canonical(e.getKey()), HeaderValues.toWire(e.getValue())));
         boolean noContentStatus = r.status() == 204 || r.status() == 304 || r.status() < 200;
         if (!noContentStatus) {
             h.set("Content-Length", r.contentLength());
         }
-        if (rec.errorCode != null && hasUnreadBody(req, rec)) {
-            // we answered without reading the body: never try to parse its bytes as the next request
+        if (rec.errorCode != null && (hasUnreadBody(req, rec) || FRAMING_ERRORS.contains(rec.errorCode))) {
+            // we answered without reading the body, or the body did not match what its headers declared (a client
+            // that sends more bytes than its Content-Length): never parse those bytes as the next request
             res.keepAlive(false);
         }
         Publisher<ByteBuf> body = r.body();

@@ -6,6 +6,7 @@ import io.coffer.gateway.auth.SigV4Verifier;
 import io.coffer.gateway.config.GatewayConfig;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
+import io.coffer.gateway.s3.S3Operation;
 import io.coffer.gateway.s3.S3Route;
 import io.coffer.gateway.user.User;
 import io.coffer.gateway.user.UserStore;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,6 +51,12 @@ public final class SigV4Authenticator implements RequestAuthenticator {
             NettySigV4Request sig = NettySigV4Request.of(method, uri, headers);
             AuthResult auth = verifier.verify(sig);
             if (auth.isAnonymous()) {
+                if (isUploadForm(route, headers)) {
+                    // a browser upload form carries its signature (policy, signature fields) in the body: the
+                    // POST Object handler verifies it once it has read the fields
+                    return new Authenticated(null, rawBody, parseLength(headers.get(HttpHeaderNames.CONTENT_LENGTH)),
+                            Mono.just(Map.of()));
+                }
                 // no public buckets or anonymous ACLs yet: anonymous requests may do nothing
                 throw new S3Exception(S3Error.ACCESS_DENIED, route.path());
             }
@@ -62,7 +70,28 @@ public final class SigV4Authenticator implements RequestAuthenticator {
             long length = parseLength(headers.get(HttpHeaderNames.CONTENT_LENGTH));
             Flux<ByteBuf> body = auth.payloadSha256() == null ? rawBody : verifySha256(rawBody, auth.payloadSha256());
             return new Authenticated(user, body, length, Mono.just(Map.of()));
-        });
+        }).flatMap(a -> needsReadAhead(a, route, headers) ? readAhead(a) : Mono.just(a));
+    }
+
+    /** A browser-based upload (POST Object): a multipart/form-data POST on a bucket. */
+    static boolean isUploadForm(S3Route route, HttpHeaders headers) {
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return route.operation() == S3Operation.POST_OBJECT && type != null
+                && type.trim().toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+    }
+
+    /**
+     * An object or part body of unknown length (Transfer-Encoding: chunked without Content-Length or
+     * x-amz-decoded-content-length): writes need the length first, so it is read ahead (bounded).
+     */
+    private static boolean needsReadAhead(Authenticated a, S3Route route, HttpHeaders headers) {
+        return a.contentLength() < 0 && headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, "chunked", true)
+                && (route.operation() == S3Operation.PUT_OBJECT || route.operation() == S3Operation.UPLOAD_PART);
+    }
+
+    private static Mono<Authenticated> readAhead(Authenticated a) {
+        return BufferedBody.read(a.body(), BufferedBody.MAX_BYTES)
+                .map(b -> new Authenticated(a.user(), b.flux(), b.length(), a.trailers(), b::releaseUnclaimed));
     }
 
     /** Passes buffers through while hashing them; fails instead of completing if the hash differs. */

@@ -339,7 +339,11 @@ class AwsChunkedDecoderTest {
     void storedContentEncodingDropsOnlyAwsChunked() {
         assertEquals(null, AwsChunkedDecoder.storedContentEncoding("aws-chunked"));
         assertEquals("gzip", AwsChunkedDecoder.storedContentEncoding("aws-chunked,gzip"));
-        assertEquals("gzip,br", AwsChunkedDecoder.storedContentEncoding("gzip, AWS-Chunked, br"));
+        assertEquals("gzip, br", AwsChunkedDecoder.storedContentEncoding("gzip, AWS-Chunked, br"));
+        assertEquals(null, AwsChunkedDecoder.storedContentEncoding("aws-chunked, aws-chunked"));
+        // without aws-chunked the value is kept exactly as sent
+        assertEquals("deflate, gzip", AwsChunkedDecoder.storedContentEncoding("deflate, gzip"));
+        assertEquals("deflate,gzip", AwsChunkedDecoder.storedContentEncoding("deflate,gzip"));
         assertEquals(null, AwsChunkedDecoder.storedContentEncoding(null));
     }
 

@@ -140,15 +140,30 @@ class SigV4VerifierTest {
         SigV4Verifier verifier = S3Examples.verifier(TIME);
         fails("AuthorizationQueryParametersError", 400, verifier,
                 presigned(PRESIGNED_QUERY.replace("&X-Amz-Expires=86400", "")));
-        AuthException week = fails("AuthorizationQueryParametersError", 400, verifier,
-                presigned(PRESIGNED_QUERY.replace("X-Amz-Expires=86400", "X-Amz-Expires=604801")));
-        assertTrue(week.getMessage().contains("604800"));
         fails("AuthorizationQueryParametersError", 400, verifier,
                 presigned(PRESIGNED_QUERY.replace("X-Amz-Expires=86400", "X-Amz-Expires=soon")));
         fails("AuthorizationQueryParametersError", 400, verifier,
                 presigned(PRESIGNED_QUERY.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA1")));
         fails("AuthorizationQueryParametersError", 400, verifier,
                 presigned(PRESIGNED_QUERY.replace("us-east-1", "eu-west-1")));
+    }
+
+    @Test
+    void presignedExpiresOutOfRangeIsAccessDenied403() {
+        SigV4Verifier verifier = S3Examples.verifier(TIME);
+        AuthException week = fails("AccessDenied", 403, verifier,
+                presigned(PRESIGNED_QUERY.replace("X-Amz-Expires=86400", "X-Amz-Expires=604801")));
+        assertTrue(week.getMessage().contains("604800"));
+        fails("AccessDenied", 403, verifier,
+                presigned(PRESIGNED_QUERY.replace("X-Amz-Expires=86400", "X-Amz-Expires=-7")));
+    }
+
+    @Test
+    void presignedUrlIsExpiredAtExactlyDatePlusExpires() {
+        AuthException e = fails("AccessDenied", 403, S3Examples.verifier(TIME.plusSeconds(86400)),
+                presigned(PRESIGNED_QUERY));
+        assertEquals("Request has expired", e.getMessage());
+        S3Examples.verifier(TIME.plusSeconds(86399)).verify(presigned(PRESIGNED_QUERY));
     }
 
     @Test

@@ -46,6 +46,24 @@ class SignatureV2Test {
     }
 
     @Test
+    void bucketRequestSignedWithTrailingSlashVerifies() {
+        // botocore signs PUT /bucket (CreateBucket) as the resource "/bucket/"
+        String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+        SigV4Request unsigned = SigV4Request.of("PUT", "/bucket", headers("Host", "localhost", "Date", date));
+        String signature = SignatureV2.sign(S3Examples.SECRET, "PUT\n\n\n" + date + "\n/bucket/");
+        SigV4Request signed = SigV4Request.of("PUT", "/bucket", headers("Host", "localhost", "Date", date,
+                "Authorization", "AWS " + S3Examples.ACCESS_KEY + ":" + signature));
+        assertEquals(S3Examples.ACCESS_KEY, verifier("2007-03-27T19:40:00Z", null).verify(signed).accessKey());
+        // an object's key is never given a slash it was not sent with
+        String objectSignature = SignatureV2.sign(S3Examples.SECRET, "PUT\n\n\n" + date + "\n/bucket/key/");
+        fails("SignatureDoesNotMatch", verifier("2007-03-27T19:40:00Z", null), SigV4Request.of("PUT", "/bucket/key",
+                headers("Host", "localhost", "Date", date,
+                        "Authorization", "AWS " + S3Examples.ACCESS_KEY + ":" + objectSignature)));
+        assertEquals(signature, SignatureV2.sign(S3Examples.SECRET, SignatureV2.stringToSign(unsigned, date, null,
+                unsigned.headerNames(), "/bucket/")));
+    }
+
+    @Test
     void stringToSignHasAmzHeadersSortedAndSubResourcesOnly() {
         SigV4Request request = SigV4Request.of("PUT", "/bucket/key?uploadId=abc&partNumber=2&foo=bar", Map.of(
                 "Content-MD5", List.of("4gJE4saaMU4BqNR0kLY+lw=="),

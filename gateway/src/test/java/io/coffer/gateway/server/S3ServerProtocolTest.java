@@ -273,4 +273,97 @@ class S3ServerProtocolTest extends GatewayTestBase {
         String b = raw("GET", "/", signedHeaders("GET", "/", Map.of()), null).header("x-amz-request-id");
         assertFalse(a.equals(b));
     }
+
+    @Test
+    void chunkedPutWithoutContentLengthIsStored() throws Exception {
+        String bucket = newBucketName("chunked");
+        rootClient().createBucket(b -> b.bucket(bucket));
+        String path = "/" + bucket + "/te";
+        try (Socket s = new Socket("127.0.0.1", s3Port)) {
+            s.setSoTimeout(10_000);
+            Map<String, String> h = new LinkedHashMap<>(signedHeaders("PUT", path, Map.of()));
+            h.put("Transfer-Encoding", "chunked");
+            writeRequest(s.getOutputStream(), "PUT", path, h, null);
+            s.getOutputStream().write("3\r\nbar\r\n4\r\n-baz\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            RawResponse r = readResponse(s.getInputStream(), false);
+            assertEquals(200, r.status(), r.bodyText());
+        }
+        assertEquals("bar-baz", rootClient().getObjectAsBytes(b -> b.bucket(bucket).key("te")).asUtf8String());
+    }
+
+    @Test
+    void chunkedPutPastTheReadAheadIsMissingContentLength411() throws Exception {
+        String bucket = newBucketName("chunked");
+        rootClient().createBucket(b -> b.bucket(bucket));
+        String path = "/" + bucket + "/big";
+        try (Socket s = new Socket("127.0.0.1", s3Port)) {
+            s.setSoTimeout(20_000);
+            Map<String, String> h = new LinkedHashMap<>(signedHeaders("PUT", path, Map.of()));
+            h.put("Transfer-Encoding", "chunked");
+            writeRequest(s.getOutputStream(), "PUT", path, h, null);
+            byte[] chunk = new byte[1 << 20];
+            OutputStream out = s.getOutputStream();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException closedEarly) {
+                // the server may answer and close before the last chunk
+            }
+            RawResponse r = readResponse(s.getInputStream(), false);
+            assertEquals(411, r.status(), r.bodyText());
+            assertTrue(r.bodyText().contains("MissingContentLength"));
+        }
+    }
+
+    @Test
+    void optionsWithoutOriginIs400BeforeAuthentication() throws Exception {
+        RawResponse r = raw("OPTIONS", "/" + newBucketName("opt") + "/k?X-Amz-Signature=x", Map.of(), null);
+        assertEquals(400, r.status(), r.bodyText());
+    }
+
+    @Test
+    void nonAsciiMetadataSignedAsUtf8Verifies() throws Exception {
+        String bucket = newBucketName("utf8");
+        rootClient().createBucket(b -> b.bucket(bucket));
+        String latin = "/" + bucket + "/latin";
+        // writeRequest sends the header block as UTF-8, the bytes the signer hashed
+        RawResponse r = raw("PUT", latin, signedHeaders("PUT", latin, Map.of("x-amz-meta-meta1", "Hello World\u00e9")),
+                new byte[0]);
+        assertEquals(200, r.status(), r.bodyText());
+        String wide = "/" + bucket + "/wide";
+        assertEquals(200, raw("PUT", wide, signedHeaders("PUT", wide, Map.of("x-amz-meta-meta1", "\u4e16\u754c")),
+                new byte[0]).status());
+        // readResponse reads each header byte as one char: text that fits Latin-1 goes out as Latin-1 (how HTTP
+        // clients read header bytes), wider text as its UTF-8 bytes
+        RawResponse latinGet = raw("GET", latin, signedHeaders("GET", latin, Map.of()), null);
+        assertEquals("Hello World\u00e9", latinGet.header("x-amz-meta-meta1"));
+        RawResponse wideGet = raw("GET", wide, signedHeaders("GET", wide, Map.of()), null);
+        assertEquals("\u4e16\u754c", new String(wideGet.header("x-amz-meta-meta1").getBytes(StandardCharsets.ISO_8859_1),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void bodyShorterThanItsDigestClosesTheConnection() throws Exception {
+        String bucket = newBucketName("digest");
+        rootClient().createBucket(b -> b.bucket(bucket));
+        String path = "/" + bucket + "/short";
+        try (Socket s = new Socket("127.0.0.1", s3Port)) {
+            s.setSoTimeout(10_000);
+            // Content-MD5 of "bar", but Content-Length 2: the third byte would start the next request
+            Map<String, String> h = new LinkedHashMap<>(signedHeaders("PUT", path,
+                    Map.of("Content-MD5", "N7UdGUp1E+RbVvZSTy1R8g==")));
+            h.put("Content-Length", "2");
+            writeRequest(s.getOutputStream(), "PUT", path, h, "bar".getBytes(StandardCharsets.US_ASCII));
+            RawResponse r = readResponse(s.getInputStream(), false);
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().contains("BadDigest"), r.bodyText());
+            assertEquals("close", r.header("Connection"));
+        }
+    }
 }

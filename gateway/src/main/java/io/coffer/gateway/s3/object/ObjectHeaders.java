@@ -82,9 +82,8 @@ public final class ObjectHeaders {
         String encoding = stored.get("content-encoding");
         if (encoding != null) {
             // aws-chunked describes the transfer, not the object: S3 does not store it
-            String kept = String.join(",", java.util.Arrays.stream(encoding.split(","))
-                    .map(String::trim).filter(t -> !t.isEmpty() && !t.equalsIgnoreCase("aws-chunked")).toList());
-            if (kept.isEmpty()) {
+            String kept = io.coffer.gateway.auth.AwsChunkedDecoder.storedContentEncoding(encoding);
+            if (kept == null) {
                 stored.remove("content-encoding");
             } else {
                 stored.put("content-encoding", kept);
