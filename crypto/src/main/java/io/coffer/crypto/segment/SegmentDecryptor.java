@@ -57,13 +57,13 @@ public final class SegmentDecryptor {
             return Flux.error(new IllegalArgumentException("range does not fit a part of "
                     + plaintextLengthOfPart + " bytes"));
         }
-        return Flux.defer(() -> {
+        return DiscardedBuffers.released(Flux.defer(() -> {
             Opener o = new Opener(cipher, plaintextLengthOfPart, range);
             return Flux.from(ciphertext)
                     .concatMapIterable(o::accept, 1)
                     .concatWith(Mono.fromRunnable(o::finish))
                     .doFinally(sig -> o.close());
-        }).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+        }));
     }
 
     /** Per-subscription state; the lock orders a cancel (close) against a concurrent accept. */

@@ -50,13 +50,13 @@ public final class SegmentEncryptor {
 
     /** As {@link #encrypt(Publisher, DataKey, byte[], int)} with a prepared cipher. */
     public Flux<ByteBuf> encrypt(Publisher<ByteBuf> plaintext, SegmentCipher cipher) {
-        return Flux.defer(() -> {
+        return DiscardedBuffers.released(Flux.defer(() -> {
             Sealer s = new Sealer(cipher);
             return Flux.from(plaintext)
                     .concatMapIterable(s::accept, 1)
                     .concatWith(Mono.fromCallable(s::finish))
                     .doFinally(sig -> s.close());
-        }).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+        }));
     }
 
     /** Per-subscription state; the lock orders a cancel (close) against a concurrent accept. */

@@ -1,6 +1,7 @@
 package io.coffer.gateway.server;
 
 import io.coffer.gateway.config.GatewayConfig;
+import io.coffer.crypto.segment.DiscardedBuffers;
 import io.coffer.gateway.s3.S3Dispatcher;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3ErrorWriter;
@@ -144,7 +145,7 @@ public final class S3Server {
                     }
                     S3Request s3 = new S3Request(rec.requestId, req.method(), route.operation(), route.bucket(),
                             route.key(), route.path(), route.query(), headers, auth.user(),
-                            auth.body().doOnDiscard(ByteBuf.class, S3Server::releaseQuietly),
+                            DiscardedBuffers.released(auth.body()),
                             auth.contentLength(), auth.trailers());
                     return dispatcher.dispatch(s3).doFinally(signal -> auth.onFinish().run());
                 })
@@ -216,9 +217,4 @@ public final class S3Server {
         }
     }
 
-    private static void releaseQuietly(ByteBuf b) {
-        if (b.refCnt() > 0) {
-            b.release();
-        }
-    }
 }

@@ -7,6 +7,7 @@ import io.coffer.crypto.key.SseCustomerKey;
 import io.coffer.crypto.manifest.Manifest;
 import io.coffer.crypto.manifest.Part;
 import io.coffer.crypto.manifest.ReadPlan;
+import io.coffer.crypto.segment.DiscardedBuffers;
 import io.coffer.crypto.segment.SegmentDecryptor;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
@@ -135,7 +136,7 @@ public final class ReadPipeline {
         ReadPlan plan = range.length() == 0
                 ? (obj.size() == 0 ? ReadPlan.whole(m) : new ReadPlan(List.of()))
                 : ReadPlan.of(m, range.offset(), range.last());
-        return Flux.fromIterable(plan.parts())
+        return DiscardedBuffers.released(Flux.fromIterable(plan.parts())
                 .concatMap(p -> decryptor.decrypt(ciphertext(p), key, p.contentId(), p.part().partNumber(),
                         p.part().plaintextSize(), p.range()), 0)
                 .onErrorMap(e -> e instanceof IntegrityException || e instanceof ShardException se
@@ -144,8 +145,7 @@ public final class ReadPipeline {
                             repairSignal(m.bucket(), m.key(), m.versionId(), e);
                             return e instanceof IntegrityException ? e
                                     : new IntegrityException(IntegrityException.Kind.TAMPERED_SEGMENT, "sector unreadable", e);
-                        })
-                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+                        }));
     }
 
     /**
@@ -163,10 +163,9 @@ public final class ReadPipeline {
         long headLength = headLength(obj.manifest(), range);
         ByteRange head = new ByteRange(range.offset(), headLength);
         ByteRange rest = new ByteRange(range.offset() + headLength, range.length() - headLength);
-        return read(obj, head, key)
+        return DiscardedBuffers.released(read(obj, head, key)
                 .collect(() -> ByteBufAllocator.DEFAULT.compositeBuffer(Integer.MAX_VALUE),
-                        (CompositeByteBuf c, ByteBuf b) -> c.addComponent(true, b))
-                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                        (CompositeByteBuf c, ByteBuf b) -> c.addComponent(true, b)))
                 .doOnError(e -> key.destroy())
                 .map(first -> {
                     Flux<ByteBuf> tail = rest.length() == 0 ? Flux.empty() : read(obj, rest, key);

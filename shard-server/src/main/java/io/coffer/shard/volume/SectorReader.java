@@ -59,7 +59,7 @@ public final class SectorReader {
         }
         long start = extent.offset() + offset;
         long end = start + length;
-        return Flux.defer(() -> {
+        return DiscardedBuffers.released(Flux.defer(() -> {
                     FileChannel ch = volumes.volume(extent.volumeIndex()).channel();
                     return Flux.<ByteBuf, long[]>generate(() -> new long[] {start}, (pos, sink) -> {
                         int n = (int) Math.min(chunk, end - pos[0]);
@@ -81,8 +81,7 @@ public final class SectorReader {
                     });
                 })
                 .subscribeOn(io)
-                .limitRate(READ_AHEAD)
-                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+                .limitRate(READ_AHEAD));
     }
 
     /**

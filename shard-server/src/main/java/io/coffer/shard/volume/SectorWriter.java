@@ -56,7 +56,7 @@ public final class SectorWriter {
             }
             Sink sink = new Sink(volumes, volumes.volume(extent.volumeIndex()), extent);
             long[] received = {0};
-            return Flux.from(body)
+            return DiscardedBuffers.released(Flux.from(body)
                     // The length check runs before publishOn, so an overlong body errors upstream of the queue:
                     // publishOn then writes what it holds and delivers the error after, and every buffer this
                     // writer received has been released by the time the Mono fails.
@@ -71,8 +71,7 @@ public final class SectorWriter {
                         }
                     })
                     .publishOn(io, PREFETCH)
-                    .doOnNext(sink::write)
-                    .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                    .doOnNext(sink::write))
                     .then(Mono.fromCallable(sink::finish))
                     .doOnError(e -> sink.abandon())
                     .doOnCancel(sink::abandon);
