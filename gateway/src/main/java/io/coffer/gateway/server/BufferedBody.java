@@ -1,9 +1,9 @@
 package io.coffer.gateway.server;
 
+import io.coffer.crypto.segment.DiscardedBuffers;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
@@ -35,7 +35,7 @@ final class BufferedBody {
     static Mono<BufferedBody> read(Flux<ByteBuf> body, long maxBytes) {
         return Mono.defer(() -> {
             long[] total = {0};
-            return body.<ByteBuf>handle((buf, sink) -> {
+            return DiscardedBuffers.released(body.<ByteBuf>handle((buf, sink) -> {
                         total[0] += buf.readableBytes();
                         if (total[0] > maxBytes) {
                             buf.release();
@@ -45,8 +45,7 @@ final class BufferedBody {
                         sink.next(buf);
                     })
                     .collectList()
-                    .map(list -> new BufferedBody(list, total[0]))
-                    .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+                    .map(list -> new BufferedBody(list, total[0])));
         });
     }
 

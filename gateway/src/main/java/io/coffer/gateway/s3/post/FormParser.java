@@ -1,10 +1,10 @@
 package io.coffer.gateway.s3.post;
 
+import io.coffer.crypto.segment.DiscardedBuffers;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,9 +81,8 @@ final class FormParser {
 
     /** A Head, then the file's bytes; fails with an S3Exception when the form is not one S3 accepts. */
     Flux<Object> parse(Flux<ByteBuf> body) {
-        return body.concatMapIterable(this::accept, 1)
-                .concatWith(Mono.fromRunnable(this::finish))
-                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+        return DiscardedBuffers.released(body.concatMapIterable(this::accept, 1)
+                .concatWith(Mono.fromRunnable(this::finish)));
     }
 
     /** Takes {@code in}; when this throws, {@code in} is left to the operator, which discards (releases) it. */
