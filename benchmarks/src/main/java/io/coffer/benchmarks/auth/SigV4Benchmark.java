@@ -53,8 +53,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * The request-path costs of authentication and body integrity: SigV4 header verification per request,
- * aws-chunked decoding (64 KiB chunks) per body, and the digest pipeline (MD5 + CRC32C + CRC64NVME +
- * SHA-256) per body. Inputs arrive as 16 KiB / 64 KiB direct buffers, as from a socket.
+ * aws-chunked decoding (64 KiB chunks, signed per chunk or unsigned with a trailer) per body, and the
+ * digest pipeline (MD5 + CRC32C + CRC64NVME + SHA-256) per body, each at 4 KiB, 64 KiB, 1 MiB and
+ * 16 MiB. Inputs arrive as 16 KiB / 64 KiB direct buffers, as from a socket.
  *
  * <p>Throughput in MB/s is ops/s × size. Run: {@code java -jar benchmarks/target/coffer-benchmarks.jar SigV4Benchmark}.
  */
@@ -117,7 +118,7 @@ public class SigV4Benchmark {
 
     @State(Scope.Thread)
     public static class ChunkedState {
-        @Param({"1048576", "16777216"})
+        @Param({"4096", "65536", "1048576", "16777216"})
         int bodySize;
 
         @Param({"STREAMING_SIGNED", "STREAMING_UNSIGNED_TRAILER"})

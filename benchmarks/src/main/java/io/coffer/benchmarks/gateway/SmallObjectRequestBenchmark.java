@@ -48,7 +48,9 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  * </ul>
  * The benchmark thread drives the requests; the shard's store scheduler runs LMDB and volume work on
  * its own threads, so with one benchmark thread the process can still use both cores. Request heads
- * are re-signed before every iteration (SigV4 allows 15 minutes of skew).
+ * are signed once per trial, outside the measurement (SigV4 allows 15 minutes of clock skew, far more
+ * than a trial lasts). This machine is shared: add {@code -prof io.coffer.benchmarks.gateway.CpuPerOpProfiler}
+ * for the CPU time per request, which the neighbours' load hardly changes.
  *
  * <p>Run: {@code java -jar benchmarks/target/coffer-benchmarks.jar SmallObjectRequestBenchmark}.
  */
@@ -89,13 +91,9 @@ public class SmallObjectRequestBenchmark {
             createBucket(gateway);
             byte[] payload = payload(3);
             wire = SignedRequests.wireBody(payload, body);
-        }
-
-        @Setup(Level.Iteration)
-        public void sign() {
             heads = new HttpHeaders[KEYS];
             for (int i = 0; i < KEYS; i++) {
-                heads[i] = SignedRequests.put(SignedRequests.uri(BUCKET, key(i)), payload(3), body);
+                heads[i] = SignedRequests.put(SignedRequests.uri(BUCKET, key(i)), payload, body);
             }
         }
 
@@ -131,10 +129,6 @@ public class SmallObjectRequestBenchmark {
                 gateway.handle(HttpMethod.PUT, uri, h, socketBody(payload)).flatMap(EmbeddedGateway::drain).block();
             }
             checkGetReturnsPayload();
-        }
-
-        @Setup(Level.Iteration)
-        public void sign() {
             gets = new HttpHeaders[KEYS];
             heads = new HttpHeaders[KEYS];
             for (int i = 0; i < KEYS; i++) {
