@@ -104,7 +104,7 @@ final class EmbeddedGateway implements AutoCloseable {
             GatewaySigningKey signingKey = GatewaySigningKey.generate();
             StoreSettings settings = StoreSettings.DEFAULT;
             SignedManifests manifests = new SignedManifests(new ManifestSigner(signingKey,
-                    ManifestVerifier.cached(List.of(signingKey.publicKey()), settings.manifestCacheEntries())));
+                    ManifestVerifier.of(List.of(signingKey.publicKey()))), settings.manifestCacheEntries());
             WritePipeline writer = new WritePipeline(store, keyring, manifests, settings);
             ReadPipeline reader = new ReadPipeline(store, keyring, manifests);
             BucketAccess access = new BucketAccess(store);

@@ -43,6 +43,8 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  *       round, every PUT replaces a version and frees its sector, as a busy bucket does), one request
  *       in flight or 16. With {@code fsync=GROUP} an acknowledged PUT is durable; 16 in flight is where
  *       group commit shows.</li>
+ *   <li>{@code putThenGet}: a PUT and then a GET of the version it made (one op = both requests): the
+ *       first read of a manifest, which the gateway signed itself moments before.</li>
  *   <li>{@code get}/{@code get16}: GetObject of one of 1,024 stored 4 KiB objects, body read to the end.</li>
  *   <li>{@code head}/{@code head16}: HeadObject of the same.</li>
  * </ul>
@@ -83,6 +85,7 @@ public class SmallObjectRequestBenchmark {
         EmbeddedGateway gateway;
         byte[] wire;
         HttpHeaders[] heads;
+        HttpHeaders[] gets;
         final AtomicInteger next = new AtomicInteger();
 
         @Setup(Level.Trial)
@@ -95,6 +98,10 @@ public class SmallObjectRequestBenchmark {
             for (int i = 0; i < KEYS; i++) {
                 heads[i] = SignedRequests.put(SignedRequests.uri(BUCKET, key(i)), payload, body);
             }
+            gets = new HttpHeaders[KEYS];
+            for (int i = 0; i < KEYS; i++) {
+                gets[i] = SignedRequests.empty(SdkHttpMethod.GET, SignedRequests.uri(BUCKET, key(i)));
+            }
         }
 
         @TearDown(Level.Trial)
@@ -105,6 +112,16 @@ public class SmallObjectRequestBenchmark {
         Mono<Long> putOne() {
             int i = Math.floorMod(next.getAndIncrement(), KEYS);
             return gateway.handle(HttpMethod.PUT, SignedRequests.uri(BUCKET, key(i)), heads[i], socketBody(wire))
+                    .flatMap(EmbeddedGateway::drain);
+        }
+
+        /** A PUT, then a GET of the version it just made (its manifest not yet read by anyone). */
+        Mono<Long> putThenGetOne() {
+            int i = Math.floorMod(next.getAndIncrement(), KEYS);
+            String uri = SignedRequests.uri(BUCKET, key(i));
+            return gateway.handle(HttpMethod.PUT, uri, heads[i], socketBody(wire))
+                    .flatMap(EmbeddedGateway::drain)
+                    .then(gateway.handle(HttpMethod.GET, uri, gets[i], Flux.empty()))
                     .flatMap(EmbeddedGateway::drain);
         }
     }
@@ -176,6 +193,12 @@ public class SmallObjectRequestBenchmark {
     @OperationsPerInvocation(IN_FLIGHT)
     public Long put16(PutState s) {
         return Flux.range(0, IN_FLIGHT).flatMap(i -> s.putOne(), IN_FLIGHT).reduce(0L, Long::sum).block();
+    }
+
+    /** PUT then GET of the fresh version: the load benchmark's verify-what-you-wrote pattern. */
+    @Benchmark
+    public Long putThenGet(PutState s) {
+        return s.putThenGetOne().block();
     }
 
     @Benchmark

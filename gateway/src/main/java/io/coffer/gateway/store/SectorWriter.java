@@ -45,9 +45,6 @@ public final class SectorWriter {
         if (lengths.isEmpty()) {
             return cut(ciphertext, lengths).doOnNext(p -> p.buf().release()).then(Mono.just(List.of()));
         }
-        if (lengths.size() == 1) {
-            return single(shard, ciphertext, lengths.get(0), started);
-        }
         return Flux.defer(() -> {
                     AtomicInteger next = new AtomicInteger();
                     return cut(ciphertext, lengths)
@@ -80,21 +77,6 @@ public final class SectorWriter {
                 .doOnDiscard(Piece.class, p -> p.buf().release())
                 // a window emitted but never subscribed (the stream failed first) still holds pieces
                 .doOnDiscard(Flux.class, SectorWriter::drain);
-    }
-
-    /**
-     * Every object up to a sector (all small objects) is one sector: the ciphertext goes to the shard
-     * as it is, without cutting it into pieces and windows, which for a 4 KiB PUT cost more than the
-     * encryption. The shard enforces the length both ways (an overlong or short body fails the put),
-     * and nothing is produced before it subscribes, so there is nothing to release if it never does.
-     */
-    private static Mono<List<SectorRef>> single(Shard shard, Flux<ByteBuf> ciphertext, long length,
-                                                Consumer<SectorId> started) {
-        return Mono.defer(() -> {
-            SectorId id = SectorId.random();
-            started.accept(id);
-            return shard.putSector(id, length, ciphertext).thenReturn(List.of(new SectorRef(id, length)));
-        });
     }
 
     /** Releases whatever pieces a window that nobody consumed still holds. */
