@@ -245,7 +245,8 @@ public class SigV4Benchmark {
             int n = Math.max(0, Math.min(chunkSize, payload.length - off));
             out.writeBytes(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII));
             if (mode.hasChunkSignatures()) {
-                sha.update(payload, off, n);
+                // the final, empty chunk may start past the end when the payload is shorter than a chunk
+                sha.update(payload, Math.min(off, payload.length), n);
                 String sts = "AWS4-HMAC-SHA256-PAYLOAD\n" + ctx.amzDate() + "\n" + ctx.scope() + "\n" + previous
                         + "\n" + empty + "\n" + hex.formatHex(sha.digest());
                 previous = hex.formatHex(hmac(ctx.signingKey(), sts));
