@@ -119,6 +119,11 @@ public final class ReadPipeline {
 
     /** Checks the SSE-C rules of {@link #dataKey} without keeping the key (HEAD). */
     public void checkKey(StoredObject obj, SseCustomerKey sseC) {
+        if (!obj.manifest().sseC() && sseC == null) {
+            // the common HEAD: a plain object and no SSE-C headers, so there is no rule to check, and
+            // unwrapping the data key (an AES key unwrap under the master key) would only be thrown away
+            return;
+        }
         dataKey(obj, sseC).destroy();
     }
 

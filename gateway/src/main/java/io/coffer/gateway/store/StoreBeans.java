@@ -26,8 +26,9 @@ public class StoreBeans {
 
     @Singleton
     public SignedManifests signedManifests(GatewaySigningKey key, StoreSettings settings) {
-        return new SignedManifests(new ManifestSigner(key,
-                ManifestVerifier.cached(List.of(key.publicKey()), settings.manifestCacheEntries())));
+        // the cache of verified manifests lives in SignedManifests, which also fills it when it signs
+        return new SignedManifests(new ManifestSigner(key, ManifestVerifier.of(List.of(key.publicKey()))),
+                settings.manifestCacheEntries());
     }
 
     @Singleton

@@ -269,6 +269,12 @@ public final class ObjectHeaders {
         return r;
     }
 
+    /** {query parameter, header it overrides} for GET's response-* parameters. */
+    private static final String[][] RESPONSE_OVERRIDES = {
+        {"response-content-type", "content-type"}, {"response-content-language", "content-language"},
+        {"response-expires", "expires"}, {"response-cache-control", "cache-control"},
+        {"response-content-disposition", "content-disposition"}, {"response-content-encoding", "content-encoding"}};
+
     /** The headers GET and HEAD answer for an object (not the length or range). */
     static S3Response objectHeaders(S3Response r, S3Request req, StoredObject obj) {
         Manifest m = obj.manifest();
@@ -297,11 +303,12 @@ public final class ObjectHeaders {
                 && req.header("Range") == null && req.query("partNumber") == null) {
             checksums(r, m);
         }
-        for (String override : List.of("content-type", "content-language", "expires", "cache-control",
-                "content-disposition", "content-encoding")) {
-            String v = req.query("response-" + override);
-            if (v != null) {
-                r.header(override, v);
+        if (!req.query().isEmpty()) {
+            for (String[] override : RESPONSE_OVERRIDES) {
+                String v = req.query(override[0]);
+                if (v != null) {
+                    r.header(override[1], v);
+                }
             }
         }
         return r;
