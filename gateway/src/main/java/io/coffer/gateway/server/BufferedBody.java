@@ -4,6 +4,7 @@ import io.coffer.crypto.segment.DiscardedBuffers;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
