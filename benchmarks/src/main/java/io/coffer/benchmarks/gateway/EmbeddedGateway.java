@@ -6,6 +6,7 @@ import io.coffer.crypto.manifest.ManifestSigner;
 import io.coffer.crypto.manifest.ManifestVerifier;
 import io.coffer.gateway.config.GatewayConfig;
 import io.coffer.gateway.s3.S3Dispatcher;
+import io.coffer.gateway.s3.post.PostObjectHandler;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Request;
@@ -110,14 +111,15 @@ final class EmbeddedGateway implements AutoCloseable {
             BucketAccess access = new BucketAccess(store);
 
             ObjectGetHandler get = new ObjectGetHandler(reader, access);
-            ObjectHandlers objects = new ObjectHandlers(new ObjectPutHandler(writer, reader, store, access), get,
+            ObjectPutHandler put = new ObjectPutHandler(writer, reader, store, access);
+            ObjectHandlers objects = new ObjectHandlers(put, get,
                     new ObjectDeleteHandler(store, access), new ObjectAttributesHandler(reader, get),
                     new ObjectTaggingHandler(reader, writer, get), new ObjectAclHandler(reader, writer, get));
             MultipartHandler multipart = new MultipartHandler(writer, reader, store, keyring,
                     new SignedState(signingKey, List.of(signingKey.publicKey())), access, MultipartHandler.MIN_PART_SIZE);
-            S3Dispatcher dispatcher = new S3Dispatcher(new BucketHandler(store, access, config),
-                    new BucketListHandler(store, access), objects, multipart);
             UserStore users = new UserStore(store, keyring, config);
+            S3Dispatcher dispatcher = new S3Dispatcher(new BucketHandler(store, access, config),
+                    new BucketListHandler(store, access), objects, multipart, new PostObjectHandler(put, users, config));
             return new EmbeddedGateway(dir, store, new S3Router(null), new SigV4Authenticator(users, config),
                     dispatcher);
         } catch (RuntimeException e) {
