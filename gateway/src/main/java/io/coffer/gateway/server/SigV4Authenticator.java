@@ -48,11 +48,8 @@ public final class SigV4Authenticator implements RequestAuthenticator {
         return Mono.fromCallable(() -> {
             NettySigV4Request sig = NettySigV4Request.of(method, uri, headers);
             AuthResult auth = verifier.verify(sig);
-            if (auth.isAnonymous()) {
-                // no public buckets or anonymous ACLs yet: anonymous requests may do nothing
-                throw new S3Exception(S3Error.ACCESS_DENIED, route.path());
-            }
-            User user = users.user(auth.accessKey())
+            // an unsigned request goes on as User.ANONYMOUS: the handlers' ACL checks decide (AllUsers grants)
+            User user = auth.isAnonymous() ? User.ANONYMOUS : users.user(auth.accessKey())
                     .orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID, route.path()));
             if (auth.payloadMode().isStreaming()) {
                 AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(auth, sig);
