@@ -48,7 +48,11 @@ public final class SigV4Authenticator implements RequestAuthenticator {
         return Mono.fromCallable(() -> {
             NettySigV4Request sig = NettySigV4Request.of(method, uri, headers);
             AuthResult auth = verifier.verify(sig);
-            // an unsigned request goes on as User.ANONYMOUS: the handlers' ACL checks decide (AllUsers grants)
+            // an unsigned request goes on as User.ANONYMOUS: the handlers' ACL checks decide (AllUsers grants);
+            // the operations Coffer does not serve are all the bucket owner's in S3, so AccessDenied for anonymous
+            if (auth.isAnonymous() && !route.operation().implemented()) {
+                throw new S3Exception(S3Error.ACCESS_DENIED, route.path());
+            }
             User user = auth.isAnonymous() ? User.ANONYMOUS : users.user(auth.accessKey())
                     .orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID, route.path()));
             if (auth.payloadMode().isStreaming()) {

@@ -106,7 +106,7 @@ public final class BucketAccess {
                         case BUCKET -> user.root() || bucketAcl(b).allows(user, rule.permission());
                         case OBJECT -> true;
                     };
-                    if (!allowed) {
+                    if (!allowed || !expectedOwner(req.header("x-amz-expected-bucket-owner"), b)) {
                         throw new S3Exception(S3Error.ACCESS_DENIED, resource);
                     }
                     checkWriteAcl(req, b);
@@ -132,7 +132,17 @@ public final class BucketAccess {
         String resource = "/" + bucket + "/" + key;
         return shard.getBucket(bucket)
                 .map(o -> o.orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_BUCKET, "/" + bucket)))
+                .doOnNext(b -> {
+                    if (!expectedOwner(req.header("x-amz-source-expected-bucket-owner"), b)) {
+                        throw new S3Exception(S3Error.ACCESS_DENIED, resource);
+                    }
+                })
                 .flatMap(b -> checked(req.user(), b, open, Permission.READ, resource));
+    }
+
+    /** x-amz-(source-)expected-bucket-owner: when sent, the bucket must belong to that account (else AccessDenied). */
+    private static boolean expectedOwner(String expected, BucketInfo b) {
+        return expected == null || expected.trim().equals(ownerId(b));
     }
 
     private Mono<StoredObject> checked(User user, BucketInfo bucket, Mono<StoredObject> open, Permission wanted,

@@ -173,6 +173,11 @@ class AclEnforcementTest extends GatewayTestBase {
         assertDenied(() -> put(anonymous, bucket, "new", "x"));
         assertDenied(() -> anonymous.deleteObject(b -> b.bucket(bucket).key("k")));
         assertDenied(() -> anonymous.putBucketAcl(b -> b.bucket(bucket).acl(BucketCannedACL.PUBLIC_READ_WRITE)));
+        // the bucket must belong to the expected owner when the request names one
+        assertDenied(() -> anonymous.listObjects(b -> b.bucket(bucket).expectedBucketOwner(bobId)));
+        assertEquals(1, anonymous.listObjects(b -> b.bucket(bucket).expectedBucketOwner(aliceId)).contents().size());
+        // operations Coffer does not serve are the owner's in S3: AccessDenied, not NotImplemented, for anonymous
+        assertDenied(() -> anonymous.getBucketLifecycleConfiguration(b -> b.bucket(bucket)));
     }
 
     @Test
