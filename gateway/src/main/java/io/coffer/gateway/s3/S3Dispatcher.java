@@ -34,6 +34,8 @@ public final class S3Dispatcher {
         return switch (req.operation()) {
             case LIST_BUCKETS, CREATE_BUCKET, HEAD_BUCKET, DELETE_BUCKET, GET_BUCKET_LOCATION,
                  GET_BUCKET_VERSIONING, PUT_BUCKET_VERSIONING, GET_BUCKET_ACL, PUT_BUCKET_ACL -> buckets.handle(req);
+            case GET_BUCKET_OWNERSHIP_CONTROLS, PUT_BUCKET_OWNERSHIP_CONTROLS,
+                 DELETE_BUCKET_OWNERSHIP_CONTROLS -> buckets.handle(req);
             case LIST_OBJECTS, LIST_OBJECTS_V2, LIST_OBJECT_VERSIONS -> listing.handle(req);
 
             // ---- objects branch: replace notImplemented with your handlers ----

@@ -5,7 +5,14 @@ package io.coffer.gateway.s3;
  * Code throws {@link S3Exception} with one of these; {@link S3ErrorWriter} alone writes the XML.
  */
 public enum S3Error {
+    ACCESS_CONTROL_LIST_NOT_SUPPORTED("AccessControlListNotSupported", 400, "The bucket does not allow ACLs"),
     ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
+    INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP("InvalidBucketAclWithObjectOwnership", 400,
+            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
+    OWNERSHIP_CONTROLS_NOT_FOUND_ERROR("OwnershipControlsNotFoundError", 404,
+            "The bucket ownership controls were not found"),
+    UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS("UnresolvableGrantByEmailAddress", 400,
+            "The e-mail address you provided does not match any account on record."),
     BAD_DIGEST("BadDigest", 400, "The Content-MD5 you specified did not match what we received."),
     BUCKET_ALREADY_EXISTS("BucketAlreadyExists", 409,
             "The requested bucket name is not available. The bucket namespace is shared by all users of the system. "

@@ -88,6 +88,7 @@ public enum S3Operation {
                  GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING, GET_OBJECT_ACL, PUT_OBJECT_ACL,
                  CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
                  ABORT_MULTIPART_UPLOAD, LIST_PARTS, POST_OBJECT -> true;
+            case GET_BUCKET_OWNERSHIP_CONTROLS, PUT_BUCKET_OWNERSHIP_CONTROLS, DELETE_BUCKET_OWNERSHIP_CONTROLS -> true;
             default -> false;
         };
     }
@@ -97,6 +98,7 @@ public enum S3Operation {
         return switch (this) {
             case PUT_OBJECT, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, DELETE_OBJECTS, CREATE_BUCKET,
                  PUT_BUCKET_VERSIONING, PUT_BUCKET_ACL, PUT_OBJECT_ACL, PUT_OBJECT_TAGGING, POST_OBJECT -> true;
+            case PUT_BUCKET_OWNERSHIP_CONTROLS -> true;
             default -> false;
         };
     }

@@ -50,17 +50,18 @@ public final class SigV4Authenticator implements RequestAuthenticator {
         return Mono.fromCallable(() -> {
             NettySigV4Request sig = NettySigV4Request.of(method, uri, headers);
             AuthResult auth = verifier.verify(sig);
-            if (auth.isAnonymous()) {
-                if (isUploadForm(route, headers)) {
-                    // a browser upload form carries its signature (policy, signature fields) in the body: the
-                    // POST Object handler verifies it once it has read the fields
-                    return new Authenticated(null, rawBody, parseLength(headers.get(HttpHeaderNames.CONTENT_LENGTH)),
-                            Mono.just(Map.of()));
-                }
-                // no public buckets or anonymous ACLs yet: anonymous requests may do nothing
+            if (auth.isAnonymous() && isUploadForm(route, headers)) {
+                // a browser upload form carries its signature (policy, signature fields) in the body: the
+                // POST Object handler verifies it once it has read the fields (an unsigned form is anonymous)
+                return new Authenticated(null, rawBody, parseLength(headers.get(HttpHeaderNames.CONTENT_LENGTH)),
+                        Mono.just(Map.of()));
+            }
+            // an unsigned request goes on as User.ANONYMOUS: the handlers' ACL checks decide (AllUsers grants);
+            // the operations Coffer does not serve are all the bucket owner's in S3, so AccessDenied for anonymous
+            if (auth.isAnonymous() && !route.operation().implemented()) {
                 throw new S3Exception(S3Error.ACCESS_DENIED, route.path());
             }
-            User user = users.user(auth.accessKey())
+            User user = auth.isAnonymous() ? User.ANONYMOUS : users.user(auth.accessKey())
                     .orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID, route.path()));
             if (auth.payloadMode().isStreaming()) {
                 AwsChunkedDecoder decoder = AwsChunkedDecoder.forRequest(auth, sig);

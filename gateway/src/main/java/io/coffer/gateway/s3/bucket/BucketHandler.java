@@ -9,6 +9,11 @@ import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.s3.S3XmlReader;
+import io.coffer.gateway.s3.acl.AccessControlList;
+import io.coffer.gateway.s3.acl.AclRequests;
+import io.coffer.gateway.s3.acl.CannedAcl;
+import io.coffer.gateway.s3.acl.Grant;
+import io.coffer.gateway.s3.acl.ObjectOwnership;
 import io.coffer.gateway.user.User;
 import io.coffer.shard.api.BucketInfo;
 import io.coffer.shard.api.ListRequest;
@@ -18,11 +23,8 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.w3c.dom.Element;
 import reactor.core.publisher.Flux;
@@ -36,7 +38,6 @@ import reactor.core.publisher.Mono;
 public final class BucketHandler implements S3Handler {
     private static final int SMALL_XML = 64 * 1024;
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+|EU");
-    private static final String OWNERSHIPS = "BucketOwnerEnforced BucketOwnerPreferred ObjectWriter";
 
     /** Uploads aborted per listUploads round trip when a bucket is deleted. */
     private static final int UPLOAD_BATCH = 1000;
@@ -75,9 +76,22 @@ public final class BucketHandler implements S3Handler {
             });
             case PUT_BUCKET_VERSIONING -> putVersioning(req);
             case GET_BUCKET_ACL -> access.require(req).map(b -> S3Response.xml(
-                    CannedAcl.fromStored(b.attributes().get(BucketAccess.ACL))
-                            .toXml(BucketAccess.ownerId(b), BucketAccess.ownerName(b))));
+                    BucketAccess.bucketAcl(b).toXml(access.grantees()::displayName)));
             case PUT_BUCKET_ACL -> putAcl(req);
+            case GET_BUCKET_OWNERSHIP_CONTROLS -> access.require(req).map(b -> {
+                ObjectOwnership o = BucketAccess.ownership(b);
+                if (o == null) {
+                    throw new S3Exception(S3Error.OWNERSHIP_CONTROLS_NOT_FOUND_ERROR, "/" + b.name());
+                }
+                return S3Response.xml(S3Xml.document("OwnershipControls")
+                        .start("Rule").element("ObjectOwnership", o.value()).end().toXml());
+            });
+            case PUT_BUCKET_OWNERSHIP_CONTROLS -> putOwnership(req);
+            case DELETE_BUCKET_OWNERSHIP_CONTROLS -> access.require(req).flatMap(b -> {
+                Map<String, String> attrs = new HashMap<>(b.attributes());
+                attrs.remove(BucketAccess.OBJECT_OWNERSHIP);
+                return shard.updateBucket(b.withAttributes(attrs)).thenReturn(S3Response.noContent());
+            });
             default -> Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, req.resource()));
         };
     }
@@ -86,6 +100,10 @@ public final class BucketHandler implements S3Handler {
 
     private Mono<S3Response> listBuckets(S3Request req) {
         User user = req.user();
+        if (user.anonymous()) {
+            // S3 lists the signer's buckets; an unsigned ListBuckets has nobody to list for
+            return Mono.error(new S3Exception(S3Error.ACCESS_DENIED, "/"));
+        }
         String prefix = req.query("prefix") == null ? "" : req.query("prefix");
         int max = parseMaxBuckets(req.query("max-buckets"), req.resource());
         String after = decodeToken(req.query("continuation-token"), req.resource());
@@ -152,50 +170,77 @@ public final class BucketHandler implements S3Handler {
     private Mono<S3Response> createBucket(S3Request req) {
         String name = req.bucket();
         String resource = "/" + name;
-        if (!BucketNames.isValid(name)) {
-            return Mono.error(new S3Exception(S3Error.INVALID_BUCKET_NAME, resource));
-        }
-        CannedAcl acl;
-        try {
-            acl = CannedAcl.parse(req.header("x-amz-acl"), resource);
-        } catch (S3Exception e) {
-            return Mono.error(e);
-        }
-        if (hasExplicitGrants(req)) {
-            return Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, resource,
-                    "x-amz-grant-* headers are not implemented; use a canned ACL (x-amz-acl)"));
-        }
-        if ("true".equalsIgnoreCase(req.header("x-amz-bucket-object-lock-enabled"))) {
-            return Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, resource, "Object Lock is not implemented yet"));
-        }
-        String ownership = req.header("x-amz-object-ownership");
-        if (ownership != null && !OWNERSHIPS.contains(ownership.trim())) {
-            return Mono.error(new S3Exception(S3Error.INVALID_ARGUMENT, resource, "Invalid x-amz-object-ownership header"));
-        }
         User user = req.user();
-        return S3XmlReader.readBody(req, SMALL_XML)
-                .map(body -> locationConstraint(body, resource))
-                .flatMap(location -> {
-                    Map<String, String> attrs = new HashMap<>();
-                    attrs.put(BucketAccess.OWNER, user.id());
-                    attrs.put(BucketAccess.OWNER_NAME, user.displayName());
-                    attrs.put(BucketAccess.ACL, acl.header());
-                    if (ownership != null) {
-                        attrs.put(BucketAccess.OBJECT_OWNERSHIP, ownership.trim());
-                    }
-                    BucketInfo info = new BucketInfo(name, System.currentTimeMillis(), location, "", attrs);
-                    return shard.createBucket(info);
-                })
-                .map(b -> S3Response.ok().header("Location", "/" + name))
-                .onErrorResume(ShardException.class, e -> {
-                    if (e.code() != ShardException.Code.BUCKET_EXISTS) {
-                        return Mono.error(S3Errors.fromShard(e, resource));
-                    }
-                    return shard.getBucket(name).flatMap(existing -> Mono.error(new S3Exception(
-                            existing.isPresent() && user.id().equals(BucketAccess.ownerId(existing.get()))
-                                    ? S3Error.BUCKET_ALREADY_OWNED_BY_YOU : S3Error.BUCKET_ALREADY_EXISTS,
-                            resource)));
-                });
+        return Mono.defer(() -> {
+            if (user.anonymous()) {
+                throw new S3Exception(S3Error.ACCESS_DENIED, resource);
+            }
+            if (!BucketNames.isValid(name)) {
+                throw new S3Exception(S3Error.INVALID_BUCKET_NAME, resource);
+            }
+            CannedAcl canned = CannedAcl.parse(req.header("x-amz-acl"), resource);
+            List<Grant> grants = AclRequests.grantHeaders(req);
+            if ("true".equalsIgnoreCase(req.header("x-amz-bucket-object-lock-enabled"))) {
+                throw new S3Exception(S3Error.NOT_IMPLEMENTED, resource, "Object Lock is not implemented yet");
+            }
+            String ownershipHeader = req.header("x-amz-object-ownership");
+            ObjectOwnership ownership = ownershipHeader == null ? null : ObjectOwnership.parse(ownershipHeader, resource);
+            if (grants != null) {
+                grants = access.grantees().resolve(grants, resource);
+            }
+            Map<String, String> attrs = new HashMap<>();
+            attrs.put(BucketAccess.OWNER, user.id());
+            attrs.put(BucketAccess.OWNER_NAME, user.displayName());
+            attrs.put(BucketAccess.ACL, canned.header());
+            if (grants != null) {
+                attrs.put(BucketAccess.GRANTS, AccessControlList.encode(grants));
+            }
+            if (ownership != null) {
+                attrs.put(BucketAccess.OBJECT_OWNERSHIP, ownership.value());
+            }
+            BucketInfo probe = new BucketInfo(name, 0, region, "", attrs);
+            // ACLs are disabled under BucketOwnerEnforced: the new bucket may grant nobody but its owner
+            if (ownership == ObjectOwnership.BUCKET_OWNER_ENFORCED
+                    && BucketAccess.bucketAcl(new BucketInfo(name, 0, region, "", withoutOwnership(attrs))).grantsOthers()) {
+                throw new S3Exception(S3Error.INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP, resource);
+            }
+            return S3XmlReader.readBody(req, SMALL_XML)
+                    .map(body -> locationConstraint(body, resource))
+                    .flatMap(location -> shard.createBucket(
+                            new BucketInfo(name, System.currentTimeMillis(), location, "", attrs)))
+                    .map(b -> S3Response.ok().header("Location", "/" + name))
+                    .onErrorResume(ShardException.class, e -> {
+                        if (e.code() != ShardException.Code.BUCKET_EXISTS) {
+                            return Mono.error(S3Errors.fromShard(e, resource));
+                        }
+                        return shard.getBucket(name).flatMap(existing -> recreate(user, existing.orElse(null), probe, resource));
+                    });
+        });
+    }
+
+    /**
+     * CreateBucket on a name that exists. Another user's: BucketAlreadyExists. The caller's own: outside
+     * us-east-1 BucketAlreadyOwnedByYou; in us-east-1 S3 answers 200 to a repeat of the same request
+     * (nothing changes, objects stay), and s3-tests (test_bucket_recreate_*) expect BucketAlreadyExists
+     * when the repeat asks for a different ACL.
+     */
+    private Mono<S3Response> recreate(User user, BucketInfo existing, BucketInfo requested, String resource) {
+        if (existing == null || !user.id().equals(BucketAccess.ownerId(existing))) {
+            return Mono.error(new S3Exception(S3Error.BUCKET_ALREADY_EXISTS, resource));
+        }
+        if (!"us-east-1".equals(region)) {
+            return Mono.error(new S3Exception(S3Error.BUCKET_ALREADY_OWNED_BY_YOU, resource));
+        }
+        if (!BucketAccess.bucketAcl(existing).grants().equals(BucketAccess.bucketAcl(requested).grants())) {
+            return Mono.error(new S3Exception(S3Error.BUCKET_ALREADY_EXISTS, resource));
+        }
+        return Mono.just(S3Response.ok().header("Location", resource));
+    }
+
+    private static Map<String, String> withoutOwnership(Map<String, String> attrs) {
+        Map<String, String> m = new HashMap<>(attrs);
+        m.remove(BucketAccess.OBJECT_OWNERSHIP);
+        return m;
     }
 
     /**
@@ -221,16 +266,6 @@ public final class BucketHandler implements S3Handler {
         }
         throw new S3Exception(S3Error.ILLEGAL_LOCATION_CONSTRAINT, resource, "The " + constraint
                 + " location constraint is incompatible for the region specific endpoint this request was sent to.");
-    }
-
-    private static boolean hasExplicitGrants(S3Request req) {
-        for (String h : new String[] {"x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp",
-                "x-amz-grant-write-acp", "x-amz-grant-full-control"}) {
-            if (req.header(h) != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---- DeleteBucket ------------------------------------------------------------------------
@@ -293,65 +328,81 @@ public final class BucketHandler implements S3Handler {
         }));
     }
 
-    // ---- ACL ---------------------------------------------------------------------------------
+    // ---- ACL and ownership controls -----------------------------------------------------------
 
+    /**
+     * PutBucketAcl: a canned ACL (x-amz-acl), x-amz-grant-* headers or an AccessControlPolicy body,
+     * exactly one of them. The body's owner must be the bucket's (the owner never changes); every
+     * grantee must resolve. Refused under BucketOwnerEnforced.
+     */
     private Mono<S3Response> putAcl(S3Request req) {
         String resource = "/" + req.bucket();
-        String header = req.header("x-amz-acl");
-        if (hasExplicitGrants(req)) {
-            return Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, resource,
-                    "x-amz-grant-* headers are not implemented; use a canned ACL (x-amz-acl)"));
-        }
-        return access.require(req).flatMap(b -> S3XmlReader.readBody(req, SMALL_XML).flatMap(body -> {
-            CannedAcl acl;
-            boolean hasBody = body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank();
-            if (header != null && hasBody) {
-                throw new S3Exception(S3Error.UNEXPECTED_CONTENT, resource,
-                        "This request does not support content with x-amz-acl");
-            } else if (header != null) {
-                acl = CannedAcl.parse(header, resource);
-            } else if (hasBody) {
-                acl = aclFromPolicy(body, BucketAccess.ownerId(b), resource);
-            } else {
-                throw new S3Exception(S3Error.MISSING_SECURITY_HEADER, resource,
-                        "Your request was missing a required header: x-amz-acl or an AccessControlPolicy body");
-            }
-            Map<String, String> attrs = new HashMap<>(b.attributes());
-            attrs.put(BucketAccess.ACL, acl.header());
-            return shard.updateBucket(b.withAttributes(attrs)).thenReturn(S3Response.ok());
-        }));
+        return Mono.defer(() -> {
+            String header = req.header("x-amz-acl");
+            CannedAcl canned = header == null ? null : CannedAcl.parse(header, resource);
+            List<Grant> headerGrants = AclRequests.grantHeaders(req);
+            return access.require(req).flatMap(b -> {
+                if (BucketAccess.ownership(b) == ObjectOwnership.BUCKET_OWNER_ENFORCED) {
+                    throw new S3Exception(S3Error.ACCESS_CONTROL_LIST_NOT_SUPPORTED, resource);
+                }
+                return S3XmlReader.readBody(req, SMALL_XML).flatMap(body -> {
+                    boolean hasBody = body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank();
+                    boolean hasHeaders = canned != null || headerGrants != null;
+                    if (hasHeaders && hasBody) {
+                        throw new S3Exception(S3Error.UNEXPECTED_CONTENT, resource,
+                                "This request does not support content with an ACL header");
+                    }
+                    Map<String, String> attrs = new HashMap<>(b.attributes());
+                    if (canned != null) {
+                        attrs.put(BucketAccess.ACL, canned.header());
+                        attrs.remove(BucketAccess.GRANTS);
+                    } else {
+                        List<Grant> grants;
+                        if (headerGrants != null) {
+                            grants = headerGrants;
+                        } else if (hasBody) {
+                            AclRequests.Policy policy = AclRequests.policy(body, resource);
+                            if (policy.ownerId() != null && !policy.ownerId().isEmpty()
+                                    && !policy.ownerId().equals(BucketAccess.ownerId(b))) {
+                                throw new S3Exception(S3Error.ACCESS_DENIED, resource);
+                            }
+                            grants = policy.grants();
+                        } else {
+                            throw new S3Exception(S3Error.MISSING_SECURITY_HEADER, resource,
+                                    "Your request was missing a required header: x-amz-acl or an AccessControlPolicy body");
+                        }
+                        attrs.put(BucketAccess.GRANTS,
+                                AccessControlList.encode(access.grantees().resolve(grants, resource)));
+                    }
+                    return shard.updateBucket(b.withAttributes(attrs)).thenReturn(S3Response.ok());
+                });
+            });
+        });
     }
 
-    /** An AccessControlPolicy document, accepted when its grants are exactly those of a canned ACL. */
-    static CannedAcl aclFromPolicy(byte[] body, String ownerId, String resource) {
-        Element root = S3XmlReader.root(S3XmlReader.parse(body, resource), "AccessControlPolicy", resource);
-        Set<CannedAcl.Grant> extra = new HashSet<>();
-        boolean ownerFull = false;
-        for (Element list : S3XmlReader.children(root, "AccessControlList")) {
-            for (Element grant : S3XmlReader.children(list, "Grant")) {
-                List<Element> grantees = S3XmlReader.children(grant, "Grantee");
-                String perm = S3XmlReader.childText(grant, "Permission");
-                if (grantees.isEmpty() || perm == null) {
-                    throw new S3Exception(S3Error.MALFORMED_ACL, resource);
-                }
-                String id = S3XmlReader.childText(grantees.get(0), "ID");
-                String uri = S3XmlReader.childText(grantees.get(0), "URI");
-                if (id != null && id.equals(ownerId) && perm.equals("FULL_CONTROL")) {
-                    ownerFull = true;
-                } else if (uri != null) {
-                    extra.add(new CannedAcl.Grant(null, uri, perm.toUpperCase(Locale.ROOT)));
-                } else {
-                    throw new S3Exception(S3Error.NOT_IMPLEMENTED, resource,
-                            "ACL grants to other users are not implemented; use a canned ACL");
+    /** PutBucketOwnershipControls: one rule; BucketOwnerEnforced only while the ACL grants nobody else. */
+    private Mono<S3Response> putOwnership(S3Request req) {
+        String resource = "/" + req.bucket();
+        return access.require(req).flatMap(b -> S3XmlReader.readBody(req, SMALL_XML).flatMap(body -> {
+            Element root = S3XmlReader.root(S3XmlReader.parse(body, resource), "OwnershipControls", resource);
+            List<Element> rules = S3XmlReader.children(root, "Rule");
+            if (rules.size() != 1) {
+                throw new S3Exception(S3Error.MALFORMED_XML, resource);
+            }
+            ObjectOwnership o = ObjectOwnership.fromValue(S3XmlReader.childText(rules.get(0), "ObjectOwnership"));
+            if (o == null) {
+                throw new S3Exception(S3Error.MALFORMED_XML, resource);
+            }
+            Map<String, String> attrs = new HashMap<>(b.attributes());
+            if (o == ObjectOwnership.BUCKET_OWNER_ENFORCED) {
+                attrs.remove(BucketAccess.OBJECT_OWNERSHIP);
+                if (BucketAccess.bucketAcl(b.withAttributes(attrs)).grantsOthers()) {
+                    throw new S3Exception(S3Error.INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP, resource);
                 }
             }
-        }
-        CannedAcl acl = ownerFull ? CannedAcl.matching(extra) : null;
-        if (acl == null) {
-            throw new S3Exception(S3Error.NOT_IMPLEMENTED, resource,
-                    "Only ACLs equivalent to a canned ACL are implemented");
-        }
-        return acl;
+            attrs.put(BucketAccess.OBJECT_OWNERSHIP, o.value());
+            return shard.updateBucket(b.withAttributes(attrs)).thenReturn(S3Response.ok());
+        }));
     }
 
     private String regionOf(BucketInfo b) {

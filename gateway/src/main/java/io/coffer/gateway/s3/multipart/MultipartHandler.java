@@ -264,8 +264,7 @@ public final class MultipartHandler implements S3Handler {
             SseCustomerKey srcKey = ObjectHeaders.sseC(req, "x-amz-copy-source-");
             SseCustomerKey dstKey = ObjectHeaders.sseC(req);
             String uploadId = req.query("uploadId");
-            return upload(req, uploadId).flatMap(state -> ObjectPutHandler.sourceAccess(shard, req, src)
-                    .then(reader.open(src.bucket(), src.key(), src.versionId()))
+            return upload(req, uploadId).flatMap(state -> ObjectPutHandler.openSource(access, reader, req, src)
                     .flatMap(source -> {
                         var conditions = new io.coffer.gateway.s3.object.Preconditions(
                                 req.header("x-amz-copy-source-if-match"), req.header("x-amz-copy-source-if-none-match"),

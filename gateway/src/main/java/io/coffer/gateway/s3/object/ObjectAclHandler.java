@@ -1,119 +1,108 @@
 package io.coffer.gateway.s3.object;
 
-import io.coffer.crypto.manifest.Manifest;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
 import io.coffer.gateway.s3.S3Operation;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
-import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.s3.S3XmlReader;
-import java.util.List;
+import io.coffer.gateway.s3.acl.AccessControlList;
+import io.coffer.gateway.s3.acl.AclRequests;
+import io.coffer.gateway.s3.acl.CannedAcl;
+import io.coffer.gateway.s3.acl.Grant;
+import io.coffer.gateway.s3.acl.ObjectOwnership;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.store.ReadPipeline;
 import io.coffer.gateway.store.StoredObject;
 import io.coffer.gateway.store.WritePipeline;
+import io.coffer.shard.api.BucketInfo;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.w3c.dom.Element;
 import reactor.core.publisher.Mono;
 
 /**
- * Get/PutObjectAcl as far as clients use them: the owner always has FULL_CONTROL, and a canned ACL
- * (x-amz-acl, or an AccessControlPolicy that amounts to one) is stored in the signed manifest and
- * answered back. Coffer does not grant access by ACL: requests are authorised per user.
+ * Get/PutObjectAcl. The ACL lives in the object's signed manifest: a canned ACL as x-amz-acl, explicit
+ * grants (x-amz-grant-* headers, an AccessControlPolicy body) encoded under x-coffer-grants; the owner
+ * stays the writer. GetObjectAcl needs READ_ACP and PutObjectAcl WRITE_ACP on the object (its owner
+ * always has both); under BucketOwnerEnforced an ACL can be read but never set.
  */
 @Singleton
 public final class ObjectAclHandler implements S3Handler {
-    private static final String XSI = "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
-    private static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
-    private static final String AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+    private static final int MAX_XML = 64 * 1024;
 
+    private final ReadPipeline reader;
     private final WritePipeline writer;
-    private final ObjectGetHandler objects;
+    private final BucketAccess access;
 
-    public ObjectAclHandler(ReadPipeline reader, WritePipeline writer, ObjectGetHandler objects) {
+    public ObjectAclHandler(ReadPipeline reader, WritePipeline writer, BucketAccess access) {
+        this.reader = reader;
         this.writer = writer;
-        this.objects = objects;
+        this.access = access;
     }
 
     @Override
     public Mono<S3Response> handle(S3Request req) {
+        String versionId = req.query("versionId");
         if (req.operation() == S3Operation.GET_OBJECT_ACL) {
-            return objects.open(req, req.query("versionId"))
-                    .map(obj -> ObjectHeaders.versionId(S3Response.xml(policy(req, obj)), obj.versionId()));
+            return access.require(req).flatMap(b -> access.readable(req, b, reader.open(req.bucket(), req.key(), versionId))
+                    .map(obj -> ObjectHeaders.versionId(S3Response.xml(
+                            BucketAccess.objectAcl(b, obj.manifest().headers()).toXml(access.grantees()::displayName)),
+                            obj.versionId())));
         }
-        String canned = ObjectHeaders.cannedAcl(req);
-        Mono<String> acl = canned != null ? Mono.just(canned)
-                : S3XmlReader.readBody(req, 64 * 1024).map(b -> cannedFrom(S3XmlReader.parse(b, req.resource()).getDocumentElement(), req.resource()));
-        return acl.flatMap(a -> objects.open(req, req.query("versionId")).flatMap(obj -> {
-            Map<String, String> headers = new HashMap<>(obj.manifest().headers());
-            headers.put(ObjectHeaders.ACL, a);
-            return writer.rewrite(obj.manifest().toBuilder().headers(headers), obj.version());
-        })).map(obj -> ObjectHeaders.versionId(S3Response.ok(), obj.versionId()));
+        return Mono.defer(() -> {
+            String canned = ObjectHeaders.cannedAcl(req);
+            List<Grant> headerGrants = AclRequests.grantHeaders(req);
+            return access.require(req).flatMap(b -> access.readable(req, b, reader.open(req.bucket(), req.key(), versionId))
+                    .flatMap(obj -> {
+                        if (BucketAccess.ownership(b) == ObjectOwnership.BUCKET_OWNER_ENFORCED) {
+                            throw new S3Exception(S3Error.ACCESS_CONTROL_LIST_NOT_SUPPORTED, req.resource());
+                        }
+                        return S3XmlReader.readBody(req, MAX_XML)
+                                .map(body -> newAcl(req, b, obj, canned, headerGrants, body))
+                                .flatMap(headers -> writer.rewrite(obj.manifest().toBuilder().headers(headers), obj.version()));
+                    }))
+                    .map(obj -> ObjectHeaders.versionId(S3Response.ok(), obj.versionId()));
+        });
     }
 
-    private static String policy(S3Request req, StoredObject obj) {
-        Manifest m = obj.manifest();
-        String ownerId = m.headers().getOrDefault(ObjectHeaders.OWNER_ID, req.user() == null ? "" : req.user().id());
-        String ownerName = m.headers().getOrDefault(ObjectHeaders.OWNER_NAME,
-                req.user() == null ? "" : req.user().displayName());
-        String acl = m.headers().getOrDefault(ObjectHeaders.ACL, "private");
-        S3Xml xml = S3Xml.document("AccessControlPolicy")
-                .start("Owner").element("ID", ownerId).element("DisplayName", ownerName).end()
-                .start("AccessControlList");
-        xml.start("Grant").start("Grantee", XSI + " xsi:type=\"CanonicalUser\"")
-                .element("ID", ownerId).element("DisplayName", ownerName).end()
-                .element("Permission", "FULL_CONTROL").end();
-        switch (acl) {
-            case "public-read" -> group(xml, ALL_USERS, "READ");
-            case "public-read-write" -> {
-                group(xml, ALL_USERS, "READ");
-                group(xml, ALL_USERS, "WRITE");
+    /** The manifest headers with the ACL the request sets. */
+    private Map<String, String> newAcl(S3Request req, BucketInfo b, StoredObject obj, String canned,
+                                       List<Grant> headerGrants, byte[] body) {
+        boolean hasBody = body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank();
+        boolean hasHeaders = canned != null || headerGrants != null;
+        if (hasHeaders && hasBody) {
+            throw new S3Exception(S3Error.UNEXPECTED_CONTENT, req.resource(),
+                    "This request does not support content with an ACL header");
+        }
+        Map<String, String> headers = new HashMap<>(obj.manifest().headers());
+        if (canned != null) {
+            CannedAcl.parse(canned, req.resource());
+            headers.remove(BucketAccess.OBJECT_GRANTS);
+            headers.put(BucketAccess.OBJECT_ACL, canned);
+            return headers;
+        }
+        List<Grant> grants;
+        if (headerGrants != null) {
+            grants = headerGrants;
+        } else if (hasBody) {
+            AclRequests.Policy policy = AclRequests.policy(body, req.resource());
+            AccessControlList current = BucketAccess.objectAcl(b, obj.manifest().headers());
+            if (policy.ownerId() != null && !policy.ownerId().isEmpty() && !policy.ownerId().equals(current.ownerId())) {
+                // the owner of an object never changes through its ACL
+                throw new S3Exception(S3Error.ACCESS_DENIED, req.resource());
             }
-            case "authenticated-read" -> group(xml, AUTHENTICATED_USERS, "READ");
-            default -> { }
+            grants = policy.grants();
+        } else {
+            throw new S3Exception(S3Error.MISSING_SECURITY_HEADER, req.resource(),
+                    "Your request was missing a required header: x-amz-acl or an AccessControlPolicy body");
         }
-        return xml.toXml();
-    }
-
-    private static void group(S3Xml xml, String uri, String permission) {
-        xml.start("Grant").start("Grantee", XSI + " xsi:type=\"Group\"").element("URI", uri).end()
-                .element("Permission", permission).end();
-    }
-
-    /** The canned ACL an AccessControlPolicy document amounts to. */
-    static String cannedFrom(Element root, String resource) {
-        if (root == null || !"AccessControlPolicy".equals(root.getLocalName() != null ? root.getLocalName() : root.getTagName())
-                || S3XmlReader.children(root, "AccessControlList").isEmpty()) {
-            throw new S3Exception(S3Error.MALFORMED_ACL, resource);
-        }
-        Element list = S3XmlReader.children(root, "AccessControlList").get(0);
-        boolean allRead = false;
-        boolean allWrite = false;
-        boolean authRead = false;
-        for (Element grant : S3XmlReader.children(list, "Grant")) {
-            List<Element> grantees = S3XmlReader.children(grant, "Grantee");
-            Element grantee = grantees.isEmpty() ? null : grantees.get(0);
-            String permission = S3XmlReader.childText(grant, "Permission");
-            if (grantee == null || permission == null) {
-                throw new S3Exception(S3Error.MALFORMED_ACL, resource);
-            }
-            String uri = S3XmlReader.childText(grantee, "URI");
-            if (ALL_USERS.equals(uri)) {
-                allRead |= permission.equals("READ");
-                allWrite |= permission.equals("WRITE");
-            } else if (AUTHENTICATED_USERS.equals(uri)) {
-                authRead |= permission.equals("READ");
-            }
-        }
-        if (allRead && allWrite) {
-            return "public-read-write";
-        }
-        if (allRead) {
-            return "public-read";
-        }
-        return authRead ? "authenticated-read" : "private";
+        grants = access.grantees().resolve(grants, req.resource());
+        headers.remove(BucketAccess.OBJECT_ACL);
+        headers.put(BucketAccess.OBJECT_GRANTS, AccessControlList.encode(grants));
+        return headers;
     }
 }

@@ -49,9 +49,9 @@ public final class ObjectGetHandler implements S3Handler {
         });
     }
 
-    /** The object, once the caller may use its bucket (NoSuchBucket, AccessDenied otherwise). */
+    /** The object, once the bucket exists and the object's ACL lets the caller (NoSuchBucket, AccessDenied). */
     Mono<StoredObject> open(S3Request req, String versionId) {
-        return access.require(req).then(reader.open(req.bucket(), req.key(), versionId));
+        return access.require(req).flatMap(b -> access.readable(req, b, reader.open(req.bucket(), req.key(), versionId)));
     }
 
     private Mono<S3Response> answer(S3Request req, StoredObject obj, SseCustomerKey sseC, String partNumber,

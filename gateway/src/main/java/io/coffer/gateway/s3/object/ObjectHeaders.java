@@ -8,6 +8,11 @@ import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
+import io.coffer.gateway.s3.acl.AccessControlList;
+import io.coffer.gateway.s3.acl.AclRequests;
+import io.coffer.gateway.s3.acl.Grant;
+import io.coffer.gateway.s3.acl.Grantee;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.store.BodyChecks;
 import io.coffer.gateway.store.ObjectMetadata;
 import io.coffer.gateway.store.StoredObject;
@@ -101,10 +106,29 @@ public final class ObjectHeaders {
             stored.put(OWNER_ID, req.user().id());
             stored.put(OWNER_NAME, req.user().displayName());
         }
+        grants(req, stored);
         String tagging = h.get("x-amz-tagging");
         Map<String, String> tags = tagging == null ? Map.of() : Tags.fromQuery(tagging, req.resource());
         String contentType = h.get("content-type");
         return new ObjectMetadata(contentType == null ? "" : contentType, user, stored, tags);
+    }
+
+    /**
+     * The x-amz-grant-* headers of a write into stored headers (explicit grants replace the canned ACL);
+     * without them any stored grants go. BucketAccess has checked that the grantees exist.
+     */
+    static void grants(S3Request req, Map<String, String> stored) {
+        List<Grant> grants = AclRequests.grantHeaders(req);
+        if (grants == null) {
+            stored.remove(BucketAccess.OBJECT_GRANTS);
+        } else {
+            if (grants.stream().anyMatch(g -> g.grantee() instanceof Grantee.Email)) {
+                // Coffer users have no e-mail address, so no e-mail grantee can resolve
+                throw new S3Exception(S3Error.UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS, req.resource());
+            }
+            stored.remove(ACL);
+            stored.put(BucketAccess.OBJECT_GRANTS, AccessControlList.encode(grants));
+        }
     }
 
     /** The x-amz-acl header checked against S3's canned ACLs, or null. */

@@ -49,15 +49,9 @@ public final class ObjectPutHandler implements S3Handler {
         return req.operation() == S3Operation.COPY_OBJECT ? copy(req) : put(req);
     }
 
-    /** The copy source's bucket must exist and be the caller's (or the caller root). */
-    public static Mono<BucketInfo> sourceAccess(Shard shard, S3Request req, CopySource src) {
-        return shard.getBucket(src.bucket()).map(b -> {
-            BucketInfo bucket = b.orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_BUCKET, "/" + src.bucket()));
-            if (!BucketAccess.mayAccess(req.user(), bucket)) {
-                throw new S3Exception(S3Error.ACCESS_DENIED, "/" + src.bucket() + "/" + src.key());
-            }
-            return bucket;
-        });
+    /** The copy source, if its bucket exists and the caller may read the object (BucketAccess#copySource). */
+    public static Mono<StoredObject> openSource(BucketAccess access, ReadPipeline reader, S3Request req, CopySource src) {
+        return access.copySource(req, src.bucket(), src.key(), reader.open(src.bucket(), src.key(), src.versionId()));
     }
 
     public static boolean versioned(BucketInfo b) {
@@ -96,7 +90,9 @@ public final class ObjectPutHandler implements S3Handler {
             PutCondition condition = writeCondition(req);
             var checks = ObjectHeaders.bodyChecks(req);
             return access.require(req).flatMap(b -> {
-                ObjectWrite w = new ObjectWrite(req.bucket(), req.key(), length, metadata, checks, sseC, condition,
+                ObjectMetadata owned = new ObjectMetadata(metadata.contentType(), metadata.userMetadata(),
+                        BucketAccess.withOwner(metadata.headers(), b), metadata.tags());
+                ObjectWrite w = new ObjectWrite(req.bucket(), req.key(), length, owned, checks, sseC, condition,
                         versioned(b));
                 return writer.put(w, req.body());
             }).map(stored -> {
@@ -125,8 +121,7 @@ public final class ObjectPutHandler implements S3Handler {
             String acl = ObjectHeaders.cannedAcl(req);
             boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key());
             Preconditions conditions = CopySource.conditions(req);
-            return sourceAccess(shard, req, src)
-                    .then(reader.open(src.bucket(), src.key(), src.versionId()))
+            return openSource(access, reader, req, src)
                     .zipWith(access.require(req))
                     .flatMap(t -> {
                         StoredObject source = t.getT1();
@@ -180,7 +175,9 @@ public final class ObjectPutHandler implements S3Handler {
                         } else if (!replace) {
                             headers.remove(ObjectHeaders.ACL);
                         }
-                        b.headers(headers);
+                        // a copy gets the ACL the request asks for (private by default), never the source's
+                        ObjectHeaders.grants(req, headers);
+                        b.headers(BucketAccess.withOwner(headers, t.getT2()));
                         if (newTags != null) {
                             b.tags(newTags);
                         }

@@ -101,12 +101,8 @@ public final class PostObjectHandler implements S3Handler {
         }
         User user;
         if (auth.isAnonymous()) {
-            user = req.user();
-            if (user == null) {
-                // anonymous writes need the bucket's ACL (public-read-write) enforced: until BucketAccess does,
-                // an unsigned form may not write
-                throw new S3Exception(S3Error.ACCESS_DENIED, req.resource());
-            }
+            // an unsigned form writes as the anonymous user: PutObject's ACL check decides (public-read-write)
+            user = req.user() == null ? User.ANONYMOUS : req.user();
         } else {
             user = users.user(auth.accessKey())
                     .orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID, req.resource()));
