@@ -1,6 +1,7 @@
 package io.coffer.gateway.s3;
 
 import io.coffer.gateway.s3.bucket.BucketHandler;
+import io.coffer.gateway.s3.bucket.config.BucketConfigHandler;
 import io.coffer.gateway.s3.list.BucketListHandler;
 import io.coffer.gateway.s3.multipart.MultipartHandler;
 import io.coffer.gateway.s3.object.ObjectHandlers;
@@ -18,9 +19,11 @@ public final class S3Dispatcher {
     // objects branch: add your handler fields here (and constructor parameters below)
     private final ObjectHandlers objects;
     private final MultipartHandler multipart;
+    private final BucketConfigHandler bucketConfig;
 
     public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects,
-                        MultipartHandler multipart) {
+                        MultipartHandler multipart, BucketConfigHandler bucketConfig) {
+        this.bucketConfig = bucketConfig;
         this.buckets = buckets;
         this.listing = listing;
         this.objects = objects;
@@ -40,6 +43,10 @@ public final class S3Dispatcher {
             case CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
                  ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> multipart.handle(req);
             // ---- end objects branch ----
+            case GET_BUCKET_ENCRYPTION, PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION,
+                 GET_BUCKET_TAGGING, PUT_BUCKET_TAGGING, DELETE_BUCKET_TAGGING,
+                 GET_BUCKET_CORS, PUT_BUCKET_CORS, DELETE_BUCKET_CORS,
+                 GET_BUCKET_LIFECYCLE, PUT_BUCKET_LIFECYCLE, DELETE_BUCKET_LIFECYCLE -> bucketConfig.handle(req);
 
             default -> notImplemented(req);
         };

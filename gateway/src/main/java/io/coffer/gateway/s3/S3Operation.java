@@ -88,6 +88,11 @@ public enum S3Operation {
                  GET_OBJECT_TAGGING, PUT_OBJECT_TAGGING, DELETE_OBJECT_TAGGING, GET_OBJECT_ACL, PUT_OBJECT_ACL,
                  CREATE_MULTIPART_UPLOAD, UPLOAD_PART, UPLOAD_PART_COPY, COMPLETE_MULTIPART_UPLOAD,
                  ABORT_MULTIPART_UPLOAD, LIST_PARTS -> true;
+            // bucket configuration (s3/bucket/config)
+            case GET_BUCKET_ENCRYPTION, PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION,
+                 GET_BUCKET_TAGGING, PUT_BUCKET_TAGGING, DELETE_BUCKET_TAGGING,
+                 GET_BUCKET_CORS, PUT_BUCKET_CORS, DELETE_BUCKET_CORS,
+                 GET_BUCKET_LIFECYCLE, PUT_BUCKET_LIFECYCLE, DELETE_BUCKET_LIFECYCLE -> true;
             default -> false;
         };
     }
@@ -97,6 +102,7 @@ public enum S3Operation {
         return switch (this) {
             case PUT_OBJECT, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, DELETE_OBJECTS, CREATE_BUCKET,
                  PUT_BUCKET_VERSIONING, PUT_BUCKET_ACL, PUT_OBJECT_ACL, PUT_OBJECT_TAGGING -> true;
+            case PUT_BUCKET_ENCRYPTION, PUT_BUCKET_TAGGING, PUT_BUCKET_CORS, PUT_BUCKET_LIFECYCLE -> true;
             default -> false;
         };
     }

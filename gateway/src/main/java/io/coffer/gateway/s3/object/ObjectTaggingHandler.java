@@ -39,7 +39,8 @@ public final class ObjectTaggingHandler implements S3Handler {
         return switch (req.operation()) {
             case GET_OBJECT_TAGGING -> objects.open(req, req.query("versionId")).map(obj -> {
                 S3Xml xml = S3Xml.document("Tagging").start("TagSet");
-                for (Map.Entry<String, String> e : obj.manifest().tags().entrySet()) {
+                // S3 answers tags in key order (the manifest's map has none)
+                for (Map.Entry<String, String> e : new java.util.TreeMap<>(obj.manifest().tags()).entrySet()) {
                     xml.start("Tag").element("Key", e.getKey()).element("Value", e.getValue()).end();
                 }
                 return ObjectHeaders.versionId(S3Response.xml(xml.toXml()), obj.versionId());
