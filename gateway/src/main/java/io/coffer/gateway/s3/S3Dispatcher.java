@@ -2,6 +2,7 @@ package io.coffer.gateway.s3;
 
 import io.coffer.gateway.s3.bucket.BucketHandler;
 import io.coffer.gateway.s3.bucket.config.BucketConfigHandler;
+import io.coffer.gateway.s3.bucket.config.CorsPreflight;
 import io.coffer.gateway.s3.list.BucketListHandler;
 import io.coffer.gateway.s3.multipart.MultipartHandler;
 import io.coffer.gateway.s3.object.ObjectHandlers;
@@ -20,10 +21,12 @@ public final class S3Dispatcher {
     private final ObjectHandlers objects;
     private final MultipartHandler multipart;
     private final BucketConfigHandler bucketConfig;
+    private final CorsPreflight cors;
 
     public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects,
-                        MultipartHandler multipart, BucketConfigHandler bucketConfig) {
+                        MultipartHandler multipart, BucketConfigHandler bucketConfig, CorsPreflight cors) {
         this.bucketConfig = bucketConfig;
+        this.cors = cors;
         this.buckets = buckets;
         this.listing = listing;
         this.objects = objects;
@@ -50,6 +53,11 @@ public final class S3Dispatcher {
 
             default -> notImplemented(req);
         };
+    }
+
+    /** CORS preflights (answered before authentication) and Access-Control-* headers on responses. */
+    public CorsPreflight cors() {
+        return cors;
     }
 
     private static Mono<S3Response> notImplemented(S3Request req) {

@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Bucket configuration subresources kept as BucketInfo attributes: default encryption
- * ({@code ?encryption}) and tags ({@code ?tagging}). Each is a read-modify-write of the bucket record:
+ * ({@code ?encryption}), tags ({@code ?tagging}), lifecycle rules ({@code ?lifecycle}) and CORS rules
+ * ({@code ?cors}). Each is a read-modify-write of the bucket record:
  * two concurrent changes to different settings of one bucket can lose one (S3 makes no promise there
  * either, and these are rare administrative calls).
  */
@@ -61,6 +62,27 @@ public final class BucketConfigHandler implements S3Handler {
                 return b -> BucketTagging.storeIn(b, tags);
             }, S3Response.noContent());
             case DELETE_BUCKET_TAGGING -> update(req, body -> BucketTagging::removeFrom, S3Response.noContent());
+            case GET_BUCKET_LIFECYCLE -> access.require(req).map(b -> {
+                String doc = BucketLifecycle.of(b);
+                if (doc == null) {
+                    throw new S3Exception(S3Error.NO_SUCH_LIFECYCLE_CONFIGURATION, resource);
+                }
+                return S3Response.xml(doc);
+            });
+            case PUT_BUCKET_LIFECYCLE -> update(req, body -> {
+                String doc = BucketLifecycle.validate(body, resource);
+                return b -> BucketLifecycle.storeIn(b, doc);
+            }, S3Response.ok());
+            case GET_BUCKET_CORS -> access.require(req).map(b -> {
+                BucketCors cors = BucketCors.of(b);
+                if (cors == null) {
+                    throw new S3Exception(S3Error.NO_SUCH_CORS_CONFIGURATION, resource);
+                }
+                return S3Response.xml(cors.toXml());
+            });
+            case PUT_BUCKET_CORS -> update(req, body -> BucketCors.parse(body, resource)::storeIn, S3Response.ok());
+            case DELETE_BUCKET_CORS -> update(req, body -> BucketCors::removeFrom, S3Response.noContent());
+            case DELETE_BUCKET_LIFECYCLE -> update(req, body -> BucketLifecycle::removeFrom, S3Response.noContent());
             default -> Mono.error(new S3Exception(S3Error.NOT_IMPLEMENTED, req.resource()));
         };
     }
