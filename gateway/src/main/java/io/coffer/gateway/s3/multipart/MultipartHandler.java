@@ -174,10 +174,13 @@ public final class MultipartHandler implements S3Handler {
                         req.bucket(), req.key(), uploadId));
     }
 
-    /** SSE-C uploads need their customer key on Complete too (400 without it or with another key). */
+    /**
+     * A customer key sent on Complete of an SSE-C upload must be the upload's (400 otherwise). Without
+     * one Complete proceeds: S3 does not require it and clients (SDK transfer managers, rclone) omit it.
+     */
     private static void checkCustomerKey(S3Request req, UploadState state) {
         SseCustomerKey sseC = ObjectHeaders.sseC(req);
-        if (!state.sseCKeyMd5().isEmpty() && (sseC == null || !sseC.matchesMd5(state.sseCKeyMd5()))) {
+        if (!state.sseCKeyMd5().isEmpty() && sseC != null && !sseC.matchesMd5(state.sseCKeyMd5())) {
             throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
                     "The provided encryption parameters did not match the ones used originally.");
         }

@@ -171,7 +171,7 @@ class ServerSideEncryptionTest extends GatewayTestBase {
     }
 
     @Test
-    void sseCMultipartCompleteNeedsTheCustomerKey() throws Exception {
+    void sseCMultipartCompleteRefusesAnotherCustomerKey() throws Exception {
         S3Client s3 = rootClient();
         byte[] k = random(32);
         String keyB64 = Base64.getEncoder().encodeToString(k);
@@ -182,8 +182,12 @@ class ServerSideEncryptionTest extends GatewayTestBase {
         UploadPartResponse part = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(created.uploadId()).partNumber(1)
                 .sseCustomerAlgorithm("AES256").sseCustomerKey(keyB64).sseCustomerKeyMD5(md5), RequestBody.fromString("abc"));
         List<CompletedPart> parts = List.of(CompletedPart.builder().partNumber(1).eTag(part.eTag()).build());
+        byte[] o = random(32);
+        String otherB64 = Base64.getEncoder().encodeToString(o);
+        String otherMd5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(o));
         S3Exception without = assertThrows(S3Exception.class, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
-                .key(key).uploadId(created.uploadId()).multipartUpload(m -> m.parts(parts))));
+                .key(key).uploadId(created.uploadId()).multipartUpload(m -> m.parts(parts))
+                .sseCustomerAlgorithm("AES256").sseCustomerKey(otherB64).sseCustomerKeyMD5(otherMd5)));
         assertEquals(400, without.statusCode());
         s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(created.uploadId())
                 .multipartUpload(m -> m.parts(parts)).sseCustomerAlgorithm("AES256").sseCustomerKey(keyB64)
