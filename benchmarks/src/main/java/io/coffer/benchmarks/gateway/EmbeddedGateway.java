@@ -5,6 +5,10 @@ import io.coffer.crypto.manifest.GatewaySigningKey;
 import io.coffer.crypto.manifest.ManifestSigner;
 import io.coffer.crypto.manifest.ManifestVerifier;
 import io.coffer.gateway.config.GatewayConfig;
+import io.coffer.gateway.s3.acl.Grantees;
+import io.coffer.gateway.s3.bucket.config.BucketConfigHandler;
+import io.coffer.gateway.s3.bucket.config.CorsPreflight;
+import io.coffer.gateway.s3.object.KmsKeyring;
 import io.coffer.gateway.s3.S3Dispatcher;
 import io.coffer.gateway.s3.post.PostObjectHandler;
 import io.coffer.gateway.s3.S3Error;
@@ -108,18 +112,21 @@ final class EmbeddedGateway implements AutoCloseable {
                     ManifestVerifier.of(List.of(signingKey.publicKey()))), settings.manifestCacheEntries());
             WritePipeline writer = new WritePipeline(store, keyring, manifests, settings);
             ReadPipeline reader = new ReadPipeline(store, keyring, manifests);
-            BucketAccess access = new BucketAccess(store);
+            UserStore users = new UserStore(store, keyring, config);
+            BucketAccess access = new BucketAccess(store, new Grantees(users));
+            KmsKeyring kms = new KmsKeyring("", "");
 
             ObjectGetHandler get = new ObjectGetHandler(reader, access);
-            ObjectPutHandler put = new ObjectPutHandler(writer, reader, store, access);
+            ObjectPutHandler put = new ObjectPutHandler(writer, reader, store, access, kms);
             ObjectHandlers objects = new ObjectHandlers(put, get,
                     new ObjectDeleteHandler(store, access), new ObjectAttributesHandler(reader, get),
-                    new ObjectTaggingHandler(reader, writer, get), new ObjectAclHandler(reader, writer, get));
+                    new ObjectTaggingHandler(reader, writer, get), new ObjectAclHandler(reader, writer, access));
             MultipartHandler multipart = new MultipartHandler(writer, reader, store, keyring,
-                    new SignedState(signingKey, List.of(signingKey.publicKey())), access, MultipartHandler.MIN_PART_SIZE);
-            UserStore users = new UserStore(store, keyring, config);
+                    new SignedState(signingKey, List.of(signingKey.publicKey())), access, kms,
+                    MultipartHandler.MIN_PART_SIZE);
             S3Dispatcher dispatcher = new S3Dispatcher(new BucketHandler(store, access, config),
-                    new BucketListHandler(store, access), objects, multipart, new PostObjectHandler(put, users, config));
+                    new BucketListHandler(store, access), objects, multipart, new PostObjectHandler(put, users, config),
+                    new BucketConfigHandler(store, access), new CorsPreflight(store));
             return new EmbeddedGateway(dir, store, new S3Router(null), new SigV4Authenticator(users, config),
                     dispatcher);
         } catch (RuntimeException e) {

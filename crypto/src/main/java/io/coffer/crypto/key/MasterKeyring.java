@@ -28,12 +28,23 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
  * <p>Per key id the key-encryption key is KEK = HKDF-SHA256(master, salt = none, info = "coffer-kek-v1" ||
  * keyId), 32 bytes; wrapping is AES-KW (RFC 3394). Thread-safe and immutable.
  *
+ * <p>SSE-KMS: Coffer's built-in keyring names keys (e.g. {@code testkey-1}) without holding key material of
+ * their own: the KEK of KMS key {@code k} under master key {@code m} is HKDF-SHA256(KEK(m), info =
+ * "coffer-kms-kek-v1" || k), and the wrapped key's id is {@code "kms/" + m + "/" + k} so it unwraps (and
+ * rotates to a new master key) like any other. Different KMS key ids give independent KEKs, but anyone
+ * with the master key can derive them all: this is key separation, not an external KMS.
+ *
  * <p>Text form (file or environment variable): one base64 256-bit key per line (or separated by commas);
  * lines starting with '#' are comments; the last key is current.
  */
 public final class MasterKeyring {
     public static final int KEY_LENGTH = 32;
     private static final byte[] KEK_INFO = "coffer-kek-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KMS_KEK_INFO = "coffer-kms-kek-v1".getBytes(StandardCharsets.US_ASCII);
+    /** Prefix of the wrapping key id of a data key wrapped for a KMS key id. */
+    public static final String KMS_PREFIX = "kms/";
+    /** Longest KMS key id a wrapped key can name. */
+    public static final int MAX_KMS_KEY_ID_LENGTH = 200;
     private static final byte[] KEY_ID_DOMAIN = "coffer-master-key-id-v1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -183,13 +194,63 @@ public final class MasterKeyring {
         }
     }
 
+    /**
+     * Wraps {@code key} under the KEK of KMS key {@code kmsKeyId} derived from the current master key
+     * (plain {@link #wrap(DataKey)} when {@code kmsKeyId} is null).
+     *
+     * @throws IllegalArgumentException if the KMS key id is empty, longer than {@link #MAX_KMS_KEY_ID_LENGTH}
+     *                                  or has control characters
+     */
+    public WrappedKey wrap(DataKey key, String kmsKeyId) {
+        if (kmsKeyId == null) {
+            return wrap(key);
+        }
+        checkKmsKeyId(kmsKeyId);
+        byte[] kek = kmsKek(keks.get(currentKeyId), kmsKeyId);
+        byte[] raw = key.bytes();
+        try {
+            return new WrappedKey(KMS_PREFIX + currentKeyId + "/" + kmsKeyId, AesKeyWrap.wrap(kek, raw));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+            Arrays.fill(kek, (byte) 0);
+        }
+    }
+
+    /** The KMS key id a wrapping key id names ({@code "kms/<master>/<kms key id>"}), or null for none. */
+    public static String kmsKeyIdOf(String wrappingKeyId) {
+        if (wrappingKeyId == null || !wrappingKeyId.startsWith(KMS_PREFIX)) {
+            return null;
+        }
+        int slash = wrappingKeyId.indexOf('/', KMS_PREFIX.length());
+        return slash < 0 ? null : wrappingKeyId.substring(slash + 1);
+    }
+
+    /** Whether {@code kmsKeyId} can be named by a wrapped key (1..200 characters, no control characters). */
+    public static boolean isValidKmsKeyId(String kmsKeyId) {
+        return kmsKeyId != null && !kmsKeyId.isEmpty() && kmsKeyId.length() <= MAX_KMS_KEY_ID_LENGTH
+                && kmsKeyId.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
+    private static void checkKmsKeyId(String kmsKeyId) {
+        if (!isValidKmsKeyId(kmsKeyId)) {
+            throw new IllegalArgumentException("KMS key id must be 1.." + MAX_KMS_KEY_ID_LENGTH
+                    + " characters without control characters");
+        }
+    }
+
     /** @throws IntegrityException WRONG_KEY if the key id is not in the ring or the bytes do not unwrap */
     public DataKey unwrap(WrappedKey wrapped) {
-        byte[] kek = keks.get(wrapped.keyId());
-        if (kek == null) {
-            throw new IntegrityException(IntegrityException.Kind.WRONG_KEY,
-                    "master key " + wrapped.keyId() + " is not in the keyring");
+        String masterId = wrapped.keyId();
+        String kmsKeyId = kmsKeyIdOf(masterId);
+        if (kmsKeyId != null) {
+            masterId = masterId.substring(KMS_PREFIX.length(), masterId.length() - kmsKeyId.length() - 1);
         }
+        byte[] masterKek = keks.get(masterId);
+        if (masterKek == null) {
+            throw new IntegrityException(IntegrityException.Kind.WRONG_KEY,
+                    "master key " + masterId + " is not in the keyring");
+        }
+        byte[] kek = kmsKeyId == null ? masterKek : kmsKek(masterKek, kmsKeyId);
         byte[] raw = null;
         try {
             raw = AesKeyWrap.unwrap(kek, wrapped.wrapped());
@@ -204,6 +265,9 @@ public final class MasterKeyring {
             if (raw != null) {
                 Arrays.fill(raw, (byte) 0);
             }
+            if (kek != masterKek) {
+                Arrays.fill(kek, (byte) 0);
+            }
         }
     }
 
@@ -212,12 +276,14 @@ public final class MasterKeyring {
      * is already under the current key. Object data is untouched: the data key does not change.
      */
     public WrappedKey rewrap(WrappedKey old) {
-        if (old.keyId().equals(currentKeyId)) {
+        String kmsKeyId = kmsKeyIdOf(old.keyId());
+        String current = kmsKeyId == null ? currentKeyId : KMS_PREFIX + currentKeyId + "/" + kmsKeyId;
+        if (old.keyId().equals(current)) {
             return old;
         }
         DataKey k = unwrap(old);
         try {
-            return wrap(k);
+            return wrap(k, kmsKeyId);
         } finally {
             k.destroy();
         }
@@ -233,6 +299,13 @@ public final class MasterKeyring {
         byte[] info = Arrays.copyOf(KEK_INFO, KEK_INFO.length + id.length);
         System.arraycopy(id, 0, info, KEK_INFO.length, id.length);
         return Hkdf.sha256(master, null, info, 32);
+    }
+
+    private static byte[] kmsKek(byte[] masterKek, String kmsKeyId) {
+        byte[] id = kmsKeyId.getBytes(StandardCharsets.UTF_8);
+        byte[] info = Arrays.copyOf(KMS_KEK_INFO, KMS_KEK_INFO.length + id.length);
+        System.arraycopy(id, 0, info, KMS_KEK_INFO.length, id.length);
+        return Hkdf.sha256(masterKek, null, info, 32);
     }
 
     private static byte[] fileText(List<String> keys) {

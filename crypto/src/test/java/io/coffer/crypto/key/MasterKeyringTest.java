@@ -181,4 +181,46 @@ class MasterKeyringTest {
         assertFalse(ring.toString().contains(k));
         assertTrue(ring.toString().contains(ring.currentKeyId()));
     }
+
+    @Test
+    void kmsWrapNamesTheKmsKeyAndUnwrapsOnlyUnderThatKey() {
+        MasterKeyring ring = MasterKeyring.fromBase64(MasterKeyring.newKeyBase64());
+        DataKey dek = DataKey.generate();
+        WrappedKey w = ring.wrap(dek, "testkey-1");
+        assertEquals("kms/" + ring.currentKeyId() + "/testkey-1", w.keyId());
+        assertEquals("testkey-1", MasterKeyring.kmsKeyIdOf(w.keyId()));
+        assertArrayEquals(dek.bytes(), ring.unwrap(w).bytes());
+        // the same data key under another KMS key id is wrapped differently, and a swapped id fails
+        WrappedKey other = ring.wrap(dek, "testkey-2");
+        assertFalse(java.util.Arrays.equals(w.wrapped(), other.wrapped()));
+        assertThrows(IntegrityException.class, () -> ring.unwrap(new WrappedKey(other.keyId(), w.wrapped())));
+        assertThrows(IntegrityException.class, () -> ring.unwrap(new WrappedKey(ring.currentKeyId(), w.wrapped())));
+    }
+
+    @Test
+    void kmsKeyIdsMayContainSlashesLikeArnsAndAliases() {
+        MasterKeyring ring = MasterKeyring.fromBase64(MasterKeyring.newKeyBase64());
+        String arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        DataKey dek = DataKey.generate();
+        WrappedKey w = ring.wrap(dek, arn);
+        assertEquals(arn, MasterKeyring.kmsKeyIdOf(w.keyId()));
+        assertArrayEquals(dek.bytes(), ring.unwrap(w).bytes());
+        assertEquals(null, MasterKeyring.kmsKeyIdOf(ring.wrap(dek).keyId()));
+        assertThrows(IllegalArgumentException.class, () -> ring.wrap(dek, ""));
+        assertThrows(IllegalArgumentException.class, () -> ring.wrap(dek, "x".repeat(201)));
+        assertThrows(IllegalArgumentException.class, () -> ring.wrap(dek, "bad\nid"));
+    }
+
+    @Test
+    void rewrapMovesKmsWrappedKeyToCurrentMasterKeepingTheKmsKeyId() {
+        String oldKey = MasterKeyring.newKeyBase64();
+        MasterKeyring before = MasterKeyring.fromBase64(oldKey);
+        MasterKeyring after = MasterKeyring.fromBase64(oldKey + "," + MasterKeyring.newKeyBase64());
+        DataKey dek = DataKey.generate();
+        WrappedKey old = before.wrap(dek, "testkey-1");
+        WrappedKey moved = after.rewrap(old);
+        assertEquals("kms/" + after.currentKeyId() + "/testkey-1", moved.keyId());
+        assertArrayEquals(dek.bytes(), after.unwrap(moved).bytes());
+        assertSame(moved, after.rewrap(moved));
+    }
 }

@@ -1,6 +1,8 @@
 package io.coffer.gateway.s3;
 
 import io.coffer.gateway.s3.bucket.BucketHandler;
+import io.coffer.gateway.s3.bucket.config.BucketConfigHandler;
+import io.coffer.gateway.s3.bucket.config.CorsPreflight;
 import io.coffer.gateway.s3.list.BucketListHandler;
 import io.coffer.gateway.s3.multipart.MultipartHandler;
 import io.coffer.gateway.s3.object.ObjectHandlers;
@@ -20,14 +22,19 @@ public final class S3Dispatcher {
     private final ObjectHandlers objects;
     private final MultipartHandler multipart;
     private final PostObjectHandler post;
+    private final BucketConfigHandler bucketConfig;
+    private final CorsPreflight cors;
 
     public S3Dispatcher(BucketHandler buckets, BucketListHandler listing, ObjectHandlers objects,
-                        MultipartHandler multipart, PostObjectHandler post) {
+                        MultipartHandler multipart, PostObjectHandler post, BucketConfigHandler bucketConfig,
+                        CorsPreflight cors) {
         this.buckets = buckets;
         this.listing = listing;
         this.objects = objects;
         this.multipart = multipart;
         this.post = post;
+        this.bucketConfig = bucketConfig;
+        this.cors = cors;
     }
 
     public Mono<S3Response> dispatch(S3Request req) {
@@ -46,9 +53,18 @@ public final class S3Dispatcher {
                  ABORT_MULTIPART_UPLOAD, LIST_PARTS, LIST_MULTIPART_UPLOADS -> multipart.handle(req);
             // ---- end objects branch ----
             case POST_OBJECT -> post.handle(req);
+            case GET_BUCKET_ENCRYPTION, PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION,
+                 GET_BUCKET_TAGGING, PUT_BUCKET_TAGGING, DELETE_BUCKET_TAGGING,
+                 GET_BUCKET_CORS, PUT_BUCKET_CORS, DELETE_BUCKET_CORS,
+                 GET_BUCKET_LIFECYCLE, PUT_BUCKET_LIFECYCLE, DELETE_BUCKET_LIFECYCLE -> bucketConfig.handle(req);
 
             default -> notImplemented(req);
         };
+    }
+
+    /** CORS preflights (answered before authentication) and Access-Control-* headers on responses. */
+    public CorsPreflight cors() {
+        return cors;
     }
 
     private static Mono<S3Response> notImplemented(S3Request req) {

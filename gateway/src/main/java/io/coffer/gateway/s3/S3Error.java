@@ -88,6 +88,12 @@ public enum S3Error {
     UNEXPECTED_CONTENT("UnexpectedContent", 400, "This request does not support content"),
     ILLEGAL_VERSIONING_CONFIGURATION("IllegalVersioningConfigurationException", 400,
             "The versioning configuration specified in the request is invalid."),
+    // server-side encryption and bucket configuration
+    KMS_NOT_FOUND("KMS.NotFoundException", 400, "Invalid keyId"),
+    SSE_CONFIGURATION_NOT_FOUND("ServerSideEncryptionConfigurationNotFoundError", 404,
+            "The server side encryption configuration was not found"),
+    NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
+    NO_SUCH_LIFECYCLE_CONFIGURATION("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"),
     USER_KEY_MUST_BE_SPECIFIED("UserKeyMustBeSpecified", 400,
             "The bucket POST must contain the specified field name. If it is specified, check the order of the fields."),
     // objects branch

@@ -102,6 +102,7 @@ public final class S3Server {
                 : Mono.error(new S3Exception(S3Error.SLOW_DOWN));
         return response
                 .onErrorResume(e -> Mono.just(errorResponse(e, req, rec)))
+                .flatMap(r -> withCors(req, rec, r))
                 .flatMap(r -> send(req, res, r, rec))
                 .onErrorResume(e -> {
                     // headers are out, so no S3 error can be sent any more: cut the connection so the client
@@ -132,6 +133,10 @@ public final class S3Server {
         rec.bucket = route.bucket();
         rec.key = route.key();
         rec.resource = route.path();
+        if (req.method().equals(HttpMethod.OPTIONS)) {
+            // CORS preflight: browsers send it without credentials; the bucket's CORS rules answer it
+            return dispatcher.cors().answer(route.bucket(), headers, route.path());
+        }
         Flux<ByteBuf> raw = req.receive()
                 .retain()
                 .doOnNext(b -> rec.bytesIn.addAndGet(b.readableBytes()))
@@ -150,6 +155,16 @@ public final class S3Server {
                     return dispatcher.dispatch(s3).doFinally(signal -> auth.onFinish().run());
                 })
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("handler completed without a response")));
+    }
+
+    /** Access-Control-* headers for a request with an Origin, when the bucket's CORS rules allow it. */
+    private Mono<S3Response> withCors(HttpServerRequest req, RequestRecord rec, S3Response r) {
+        String origin = req.requestHeaders().get("Origin");
+        if (origin == null || req.method().equals(HttpMethod.OPTIONS)) {
+            return Mono.just(r);
+        }
+        String method = req.requestHeaders().get("Access-Control-Request-Method");
+        return dispatcher.cors().decorate(rec.bucket, origin, method != null ? method : req.method().name(), r);
     }
 
     private S3Response errorResponse(Throwable e, HttpServerRequest req, RequestRecord rec) {

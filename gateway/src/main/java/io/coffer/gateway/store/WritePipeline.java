@@ -85,12 +85,17 @@ public final class WritePipeline {
         return sseC != null ? sseC.wrap(key) : keyring.wrap(key);
     }
 
+    /** As {@link #wrap(DataKey, SseCustomerKey)}, or for an SSE-KMS key id when {@code kmsKeyId} is set. */
+    public WrappedKey wrap(DataKey key, SseCustomerKey sseC, String kmsKeyId) {
+        return sseC != null || kmsKeyId == null ? wrap(key, sseC) : keyring.wrap(key, kmsKeyId);
+    }
+
     /** Stores a whole object: seal, sign, commit. */
     public Mono<StoredObject> put(ObjectWrite w, Publisher<ByteBuf> body) {
         return Mono.defer(() -> {
             DataKey key = DataKey.generate();
             byte[] contentId = newContentId();
-            WrappedKey wrapped = wrap(key, w.sseC());
+            WrappedKey wrapped = wrap(key, w.sseC(), w.kmsKeyId());
             return seal(body, w.length(), w.checks(), key, contentId, 1)
                     .flatMap(sealed -> {
                         String etag = sealed.digests().md5Hex();

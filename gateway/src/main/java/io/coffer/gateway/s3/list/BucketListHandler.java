@@ -106,7 +106,8 @@ public final class BucketListHandler implements S3Handler {
         String token = req.query("continuation-token");
         String startAfter = req.query("start-after");
         boolean fetchOwner = "true".equals(req.query("fetch-owner"));
-        String from = token != null ? decodeToken(token, req.resource()) : startAfter;
+        // an empty token is no token (S3 echoes it and lists from the start)
+        String from = token != null && !token.isEmpty() ? decodeToken(token, req.resource()) : startAfter;
         return page(bucket, p, from, null, false).map(page -> {
             S3Xml x = S3Xml.document("ListBucketResult");
             x.element("Name", bucket.name());

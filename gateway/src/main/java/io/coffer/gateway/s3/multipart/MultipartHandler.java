@@ -21,7 +21,9 @@ import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.s3.S3XmlReader;
 import io.coffer.gateway.s3.object.CopySource;
 import io.coffer.gateway.s3.object.ObjectHeaders;
+import io.coffer.gateway.s3.object.KmsKeyring;
 import io.coffer.gateway.s3.object.ObjectPutHandler;
+import io.coffer.gateway.s3.object.ServerSideEncryption;
 import io.coffer.gateway.s3.object.RangeRequest;
 import io.coffer.gateway.store.BodyChecks;
 import io.coffer.gateway.store.ByteRange;
@@ -72,11 +74,13 @@ public final class MultipartHandler implements S3Handler {
     private final MultipartListHandler lists;
     private final long minPartSize;
     private final BucketAccess access;
+    private final KmsKeyring kms;
 
     public MultipartHandler(WritePipeline writer, ReadPipeline reader, Shard shard, MasterKeyring keyring,
-                            SignedState signer, BucketAccess access,
+                            SignedState signer, BucketAccess access, KmsKeyring kms,
                             @Value("${coffer.multipart.min-part-size:5242880}") long minPartSize) {
         this.access = access;
+        this.kms = kms;
         this.writer = writer;
         this.reader = reader;
         this.shard = shard;
@@ -122,24 +126,27 @@ public final class MultipartHandler implements S3Handler {
             }
             String checksumType = type == null ? "" : type;
             String uploadId = newUploadId();
-            DataKey key = DataKey.generate();
-            WrappedKey wrapped;
-            try {
-                wrapped = writer.wrap(key, sseC);
-            } finally {
-                key.destroy();
-            }
-            UploadState state = new UploadState(req.bucket(), req.key(), uploadId, writer.settings().segmentSize(),
-                    wrapped, sseC == null ? "" : sseC.keyMd5Base64(), algorithm == null ? "" : algorithm.name(),
-                    checksumType, metadata);
+            WrappedKey[] wrapped = new WrappedKey[1];
             return access.require(req)
-                    .then(shard.createUpload(new MultipartUpload(req.bucket(), req.key(), uploadId,
-                            System.currentTimeMillis(), state.sign(signer))))
+                    .flatMap(bucket -> {
+                        String kmsKeyId = ServerSideEncryption.kmsKeyId(req, kms, bucket);
+                        DataKey key = DataKey.generate();
+                        try {
+                            wrapped[0] = writer.wrap(key, sseC, kmsKeyId);
+                        } finally {
+                            key.destroy();
+                        }
+                        UploadState state = new UploadState(req.bucket(), req.key(), uploadId,
+                                writer.settings().segmentSize(), wrapped[0], sseC == null ? "" : sseC.keyMd5Base64(),
+                                algorithm == null ? "" : algorithm.name(), checksumType, metadata);
+                        return shard.createUpload(new MultipartUpload(req.bucket(), req.key(), uploadId,
+                                System.currentTimeMillis(), state.sign(signer)));
+                    })
                     .then(Mono.fromSupplier(() -> {
                         S3Response r = S3Response.xml(S3Xml.document("InitiateMultipartUploadResult")
                                 .element("Bucket", req.bucket()).element("Key", req.key())
                                 .element("UploadId", uploadId).toXml());
-                        ObjectHeaders.encryption(r, sseC);
+                        ObjectHeaders.encryption(r, wrapped[0].keyId(), sseC == null ? "" : sseC.keyMd5Base64());
                         if (algorithm != null) {
                             r.header("x-amz-checksum-algorithm", algorithm.name());
                             r.header("x-amz-checksum-type", checksumType);
@@ -167,6 +174,18 @@ public final class MultipartHandler implements S3Handler {
                 .map(u -> UploadState.open(signer,
                         u.orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_UPLOAD, req.resource())).state(),
                         req.bucket(), req.key(), uploadId));
+    }
+
+    /**
+     * A customer key sent on Complete of an SSE-C upload must be the upload's (400 otherwise). Without
+     * one Complete proceeds: S3 does not require it and clients (SDK transfer managers, rclone) omit it.
+     */
+    private static void checkCustomerKey(S3Request req, UploadState state) {
+        SseCustomerKey sseC = ObjectHeaders.sseC(req);
+        if (!state.sseCKeyMd5().isEmpty() && sseC != null && !sseC.matchesMd5(state.sseCKeyMd5())) {
+            throw new S3Exception(S3Error.INVALID_REQUEST, req.resource(),
+                    "The provided encryption parameters did not match the ones used originally.");
+        }
     }
 
     /** The upload's data key; SSE-C uploads need the same customer key on every part. */
@@ -220,7 +239,7 @@ public final class MultipartHandler implements S3Handler {
                 return writePart(req, state, uploadId, partNumber, req.body(), length, partChecks, sseC)
                         .map(part -> {
                             S3Response r = S3Response.ok().etag(part.md5Hex());
-                            ObjectHeaders.encryption(r, sseC);
+                            ObjectHeaders.encryption(r, state.wrappedKey().keyId(), state.sseCKeyMd5());
                             if (partChecks.algorithm() != null && !part.checksum().isEmpty()) {
                                 r.header(partChecks.algorithm().headerName(), part.checksum());
                             }
@@ -298,7 +317,7 @@ public final class MultipartHandler implements S3Handler {
                                     if (src.versionId() != null) {
                                         r.header("x-amz-copy-source-version-id", src.versionId());
                                     }
-                                    return ObjectHeaders.encryption(r, dstKey);
+                                    return ObjectHeaders.encryption(r, state.wrappedKey().keyId(), state.sseCKeyMd5());
                                 });
                     }));
         });
@@ -340,6 +359,7 @@ public final class MultipartHandler implements S3Handler {
             return S3XmlReader.readBody(req, 4 << 20).map(b -> requested(S3XmlReader.root(
                             S3XmlReader.parse(b, req.resource()), "CompleteMultipartUpload", req.resource()), req.resource()))
                     .flatMap(wanted -> upload(req, uploadId)
+                            .doOnNext(state -> checkCustomerKey(req, state))
                             .zipWith(access.require(req))
                             .flatMap(t -> shard.listParts(req.bucket(), req.key(), uploadId, 0, Part.MAX_PART_NUMBER)
                                     .zipWith(precondition.resolve(reader, req))

@@ -38,6 +38,7 @@ public final class ObjectGetHandler implements S3Handler {
     public Mono<S3Response> handle(S3Request req) {
         return Mono.defer(() -> {
             boolean head = req.operation() == S3Operation.HEAD_OBJECT;
+            ServerSideEncryption.refuseOnRead(req);
             SseCustomerKey sseC = ObjectHeaders.sseC(req, "x-amz-");
             String versionId = req.query("versionId");
             String partNumber = req.query("partNumber");

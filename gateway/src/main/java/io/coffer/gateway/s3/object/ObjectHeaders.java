@@ -175,13 +175,14 @@ public final class ObjectHeaders {
         }
     }
 
-    /** SSE-C of the object itself; also refuses server-side encryption kinds Coffer does not offer. */
+    /**
+     * SSE-C of the object itself; also refuses encryption kinds Coffer does not offer. SSE-S3 and
+     * SSE-KMS ({@link ServerSideEncryption}) are accepted here: operations that create no object
+     * (UploadPart) ignore them, as S3 does.
+     */
     public static SseCustomerKey sseC(S3Request req) {
-        String sse = req.header("x-amz-server-side-encryption");
-        if (sse != null && !sse.equals("AES256")) {
-            if (sse.startsWith("aws:kms")) {
-                throw new S3Exception(S3Error.NOT_IMPLEMENTED, req.resource(), "SSE-KMS is not implemented by Coffer");
-            }
+        String sse = req.header(ServerSideEncryption.HEADER);
+        if (sse != null && !sse.equals(ServerSideEncryption.S3) && !sse.equals(ServerSideEncryption.KMS)) {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, req.resource(), "The encryption method specified is not supported");
         }
         SseCustomerKey key = sseC(req, "x-amz-");
@@ -252,13 +253,22 @@ public final class ObjectHeaders {
 
     // ---- responses ----
 
-    /** The SSE headers S3 sends with an object: AES256, or the SSE-C algorithm and key MD5. */
+    /** The SSE headers S3 sends with an object: AES256, aws:kms and its key id, or the SSE-C algorithm and key MD5. */
     public static S3Response encryption(S3Response r, Manifest m) {
-        if (m.sseC()) {
+        return encryption(r, m.keyId(), m.sseCKeyMd5());
+    }
+
+    /** SSE headers for a data key wrapped under {@code wrappingKeyId} ({@code sseCKeyMd5} "" unless SSE-C). */
+    public static S3Response encryption(S3Response r, String wrappingKeyId, String sseCKeyMd5) {
+        String kmsKeyId = ServerSideEncryption.kmsKeyIdOf(wrappingKeyId);
+        if (sseCKeyMd5 != null && !sseCKeyMd5.isEmpty()) {
             r.header("x-amz-server-side-encryption-customer-algorithm", "AES256");
-            r.header("x-amz-server-side-encryption-customer-key-md5", m.sseCKeyMd5());
+            r.header("x-amz-server-side-encryption-customer-key-md5", sseCKeyMd5);
+        } else if (kmsKeyId != null) {
+            r.header(ServerSideEncryption.HEADER, ServerSideEncryption.KMS);
+            r.header(ServerSideEncryption.KMS_KEY_ID_HEADER, kmsKeyId);
         } else {
-            r.header("x-amz-server-side-encryption", "AES256");
+            r.header(ServerSideEncryption.HEADER, ServerSideEncryption.S3);
         }
         return r;
     }

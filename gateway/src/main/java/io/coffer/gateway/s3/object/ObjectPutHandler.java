@@ -36,8 +36,11 @@ public final class ObjectPutHandler implements S3Handler {
     private final ReadPipeline reader;
     private final Shard shard;
     private final BucketAccess access;
+    private final KmsKeyring kms;
 
-    public ObjectPutHandler(WritePipeline writer, ReadPipeline reader, Shard shard, BucketAccess access) {
+    public ObjectPutHandler(WritePipeline writer, ReadPipeline reader, Shard shard, BucketAccess access,
+                            KmsKeyring kms) {
+        this.kms = kms;
         this.writer = writer;
         this.reader = reader;
         this.shard = shard;
@@ -93,7 +96,7 @@ public final class ObjectPutHandler implements S3Handler {
                 ObjectMetadata owned = new ObjectMetadata(metadata.contentType(), metadata.userMetadata(),
                         BucketAccess.withOwner(metadata.headers(), b), metadata.tags());
                 ObjectWrite w = new ObjectWrite(req.bucket(), req.key(), length, owned, checks, sseC, condition,
-                        versioned(b));
+                        versioned(b), ServerSideEncryption.kmsKeyId(req, kms, b));
                 return writer.put(w, req.body());
             }).map(stored -> {
                 S3Response r = S3Response.ok().etag(stored.etag());
@@ -130,8 +133,11 @@ public final class ObjectPutHandler implements S3Handler {
                             throw new S3Exception(S3Error.PRECONDITION_FAILED, req.resource());
                         }
                         Manifest sm = source.manifest();
+                        String kmsKeyId = ServerSideEncryption.kmsKeyId(req, kms, t.getT2());
                         boolean encryptionChanges = sm.sseC() != (dstKey != null)
-                                || dstKey != null && !dstKey.matchesMd5(sm.sseCKeyMd5());
+                                || dstKey != null && !dstKey.matchesMd5(sm.sseCKeyMd5())
+                                || !java.util.Objects.equals(kmsKeyId, ServerSideEncryption.kmsKeyIdOf(sm.keyId()))
+                                || req.header(ServerSideEncryption.HEADER) != null;
                         boolean storageClassChanges = req.header("x-amz-storage-class") != null;
                         if (sameObject && src.versionId() == null && !replace && !encryptionChanges
                                 && !storageClassChanges && newTags == null && acl == null) {
@@ -143,7 +149,7 @@ public final class ObjectPutHandler implements S3Handler {
                         DataKey dataKey = reader.dataKey(source, srcKey);
                         WrappedKey wrapped;
                         try {
-                            wrapped = writer.wrap(dataKey, dstKey);
+                            wrapped = writer.wrap(dataKey, dstKey, kmsKeyId);
                         } finally {
                             dataKey.destroy();
                         }

@@ -188,11 +188,11 @@ class BucketOperationsTest extends GatewayTestBase {
         S3Client s3 = client(mode);
         String name = newBucketName("ni");
         s3.createBucket(b -> b.bucket(name));
-        S3Exception e = assertThrows(S3Exception.class, () -> s3.getBucketLifecycleConfiguration(b -> b.bucket(name)));
+        S3Exception e = assertThrows(S3Exception.class, () -> s3.getBucketWebsite(b -> b.bucket(name)));
         assertEquals(501, e.statusCode());
         assertEquals("NotImplemented", e.awsErrorDetails().errorCode());
-        S3Exception cors = assertThrows(S3Exception.class, () -> s3.getBucketCors(b -> b.bucket(name)));
-        assertEquals("NotImplemented", cors.awsErrorDetails().errorCode());
+        S3Exception replication = assertThrows(S3Exception.class, () -> s3.getBucketReplication(b -> b.bucket(name)));
+        assertEquals("NotImplemented", replication.awsErrorDetails().errorCode());
     }
 
     @Test
