@@ -33,6 +33,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.FileRegion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.lmdbjava.LmdbException;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -49,6 +52,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -77,6 +81,8 @@ public final class ShardStore implements Shard, ControlStore {
     private static final Logger LOG = LoggerFactory.getLogger(ShardStore.class);
     static final String RECLAIM_JOB = "reclaim-temporary-sectors";
     private static final int RECLAIM_BATCH = 1_000;
+    /** How long a delete waits for an in-flight put of the same sector; past it the TTL reclaims. */
+    private static final Duration PUT_END_WAIT = Duration.ofSeconds(30);
 
     private final ShardConfig config;
     private final DataDirLock lock;
@@ -89,7 +95,11 @@ public final class ShardStore implements Shard, ControlStore {
     private final GroupCommitter committer;
     /** One instance, so the group committer runs it once per batch (it dedupes by identity). */
     private final Runnable metaSync;
-    private final Set<SectorId> writing = ConcurrentHashMap.newKeySet();
+    /**
+     * Sector puts in flight, each with a signal that fires when the put has really ended (a put
+     * the caller cancelled keeps running, see {@link #detached}); {@link #deleteSector} waits on it.
+     */
+    private final ConcurrentMap<SectorId, Sinks.Empty<Void>> writing = new ConcurrentHashMap<>();
     private final Disposable reclaimer;
     private volatile boolean closed;
 
@@ -269,11 +279,13 @@ public final class ShardStore implements Shard, ControlStore {
                 drain(body);
                 return Mono.error(new ShardException(Code.INVALID_ARGUMENT, "sector id and length >= 0 required"));
             }
-            if (!writing.add(id)) {
+            Sinks.Empty<Void> ended = Sinks.empty();
+            if (writing.putIfAbsent(id, ended) != null) {
                 drain(body);
                 // a retry racing the original write: the caller may try again once it finished
                 return Mono.error(new ShardException(Code.UNAVAILABLE, "sector " + id + " is being written"));
             }
+            AtomicBoolean handedOff = new AtomicBoolean();
             return onScheduler(() -> meta.sector(id))
                     .flatMap(existing -> {
                         if (existing.isPresent()) {
@@ -285,11 +297,18 @@ public final class ShardStore implements Shard, ControlStore {
                             }
                             return Mono.just(existing.get().info());
                         }
-                        return detached(writer.allocateAndWrite(length, body).flatMap(w -> recordSector(id, w)));
+                        handedOff.set(true);
+                        return detached(writer.allocateAndWrite(length, body).flatMap(w -> recordSector(id, w))
+                                .doFinally(signal -> endWrite(id, ended)));
                     })
                     // before the signal goes downstream, so a caller that saw completion may put again
-                    .doOnTerminate(() -> writing.remove(id))
-                    .doOnCancel(() -> writing.remove(id));
+                    .doOnTerminate(() -> endWrite(id, ended))
+                    // a cancel before the write started ends it here; after, the detached write ends it
+                    .doOnCancel(() -> {
+                        if (!handedOff.get()) {
+                            endWrite(id, ended);
+                        }
+                    });
         }).onErrorMap(ShardStore::toShardException);
     }
 
@@ -366,7 +385,19 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Void> deleteSector(SectorId id) {
-        return freeing(() -> meta.deleteSectorIfUnreferenced(id)).then();
+        // A failed request deletes the sectors it started; one of them may still be in flight (its
+        // caller was cancelled, the put runs on). Deleting before its record lands would find
+        // nothing and leave a temporary sector until the TTL, so wait (bounded) for the put to end.
+        Sinks.Empty<Void> inFlight = writing.get(id);
+        Mono<Void> ended = inFlight == null ? Mono.empty()
+                : inFlight.asMono().timeout(PUT_END_WAIT, Mono.empty());
+        return ended.then(freeing(() -> meta.deleteSectorIfUnreferenced(id))).then();
+    }
+
+    private void endWrite(SectorId id, Sinks.Empty<Void> ended) {
+        if (writing.remove(id, ended)) {
+            ended.tryEmitEmpty();
+        }
     }
 
     /**

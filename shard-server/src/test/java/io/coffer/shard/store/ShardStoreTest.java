@@ -10,6 +10,8 @@ import io.coffer.shard.api.ShardStats;
 import io.coffer.shard.meta.JobRecord;
 import io.coffer.shard.volume.ExtentAllocator;
 import io.coffer.shard.volume.FsyncPolicy;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.FileRegion;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -20,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import static io.coffer.shard.store.StoreFixture.TIMEOUT;
 import static io.coffer.shard.store.StoreFixture.assertCode;
@@ -284,6 +290,27 @@ class ShardStoreTest {
         }
         long used = store.stats().block(TIMEOUT).bytesUsed();
         assertTrue(used <= 1.3 * n * 4112, "used " + used + " for " + n * 4112 + " bytes");
+    }
+
+    @Test
+    void deleteOfASectorStillBeingWrittenWaitsForThePutAndLeavesNothing() throws Exception {
+        // a failed gateway request cancels its sector puts and deletes the sectors it started; a put
+        // already handed to the writer runs on, and its record must not land after the delete
+        SectorId id = SectorId.random();
+        byte[] bytes = randomBytes(4000);
+        Sinks.Many<ByteBuf> body = Sinks.many().unicast().onBackpressureBuffer();
+        Disposable put = store.putSector(id, bytes.length, body.asFlux()).subscribe(i -> { }, e -> { });
+        body.tryEmitNext(Unpooled.wrappedBuffer(bytes, 0, 2000));
+        Thread.sleep(200); // let the write start (the id lookup runs first)
+        put.dispose();
+        CompletableFuture<Void> deleted = store.deleteSector(id).toFuture();
+        Thread.sleep(200);
+        assertFalse(deleted.isDone(), "the delete waits while the put is in flight");
+        body.tryEmitNext(Unpooled.wrappedBuffer(bytes, 2000, 2000));
+        body.tryEmitComplete();
+        deleted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Optional.empty(), store.sectorInfo(id).block(TIMEOUT));
+        assertEquals(0, store.stats().block(TIMEOUT).temporarySectors());
     }
 
     @Test
