@@ -25,7 +25,7 @@ public enum S3Operation {
     LIST_MULTIPART_UPLOADS,
     DELETE_OBJECTS,
 
-    // bucket subresources Coffer does not implement yet (answered NotImplemented)
+    // bucket subresources (those not in implemented() answer NotImplemented)
     GET_BUCKET_TAGGING, PUT_BUCKET_TAGGING, DELETE_BUCKET_TAGGING,
     GET_BUCKET_POLICY, PUT_BUCKET_POLICY, DELETE_BUCKET_POLICY, GET_BUCKET_POLICY_STATUS,
     GET_BUCKET_CORS, PUT_BUCKET_CORS, DELETE_BUCKET_CORS,
@@ -67,7 +67,7 @@ public enum S3Operation {
     ABORT_MULTIPART_UPLOAD,
     LIST_PARTS,
 
-    // object subresources Coffer does not implement yet (answered NotImplemented)
+    // object subresources Coffer does not implement yet (answered NotImplemented; versions, object lock later)
     GET_OBJECT_RETENTION, PUT_OBJECT_RETENTION,
     GET_OBJECT_LEGAL_HOLD, PUT_OBJECT_LEGAL_HOLD,
     RESTORE_OBJECT,
