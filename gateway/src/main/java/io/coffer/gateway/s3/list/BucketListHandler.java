@@ -143,7 +143,9 @@ public final class BucketListHandler implements S3Handler {
         return page(bucket, p, marker, null, false).map(page -> {
             S3Xml x = S3Xml.document("ListBucketResult");
             x.element("Name", bucket.name());
-            x.element("Prefix", p.enc(p.prefix()));
+            // v1 answers Prefix as sent even with encoding-type=url (AWS does; botocore decodes only
+            // Delimiter, Marker, NextMarker, keys and common prefixes of a v1 listing)
+            x.element("Prefix", p.prefix());
             x.element("Marker", p.enc(marker));
             // S3 returns NextMarker only with a delimiter; without one clients resume from the last key
             if (page.truncated() && !p.delimiter().isEmpty()) {

@@ -204,6 +204,18 @@ class BucketListingTest extends GatewayTestBase {
     }
 
     @Test
+    void listObjectsV1AnswersThePrefixAsSentEvenWithUrlEncoding() throws Exception {
+        S3Client s3 = rootClient();
+        String bucket = filledBucket(s3);
+        String path = "/" + bucket + "?encoding-type=url&prefix=a%20";
+        RawResponse r = raw("GET", path, signedHeaders("GET", path, Map.of()), null);
+        assertEquals(200, r.status());
+        // keys are encoded, the top-level Prefix of a v1 listing is not (botocore would not decode it)
+        assertTrue(r.bodyText().contains("<Key>a%20b%2Bc%26d%3Ce%3E.txt</Key>"), r.bodyText());
+        assertTrue(r.bodyText().contains("<Prefix>a </Prefix>"), r.bodyText());
+    }
+
+    @Test
     void withoutEncodingTypeKeysAreXmlEscaped() throws Exception {
         S3Client s3 = rootClient();
         String bucket = filledBucket(s3);
