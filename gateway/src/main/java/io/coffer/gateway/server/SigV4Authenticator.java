@@ -34,6 +34,8 @@ import reactor.core.publisher.Mono;
 public final class SigV4Authenticator implements RequestAuthenticator {
     private final SigV4Verifier verifier;
     private final UserStore users;
+    /** Shared by every body read ahead (chunked PUTs without a length). */
+    private final BufferedBody.Budget readAheadBudget = new BufferedBody.Budget(BufferedBody.BUDGET_BYTES);
 
     public SigV4Authenticator(UserStore users, GatewayConfig config) {
         this(users, config, Clock.systemUTC());
@@ -90,8 +92,12 @@ public final class SigV4Authenticator implements RequestAuthenticator {
                 && (route.operation() == S3Operation.PUT_OBJECT || route.operation() == S3Operation.UPLOAD_PART);
     }
 
-    private static Mono<Authenticated> readAhead(Authenticated a) {
-        return BufferedBody.read(a.body(), BufferedBody.MAX_BYTES)
+    private Mono<Authenticated> readAhead(Authenticated a) {
+        if (a.user().anonymous()) {
+            // memory is held before the bucket's ACL is checked: not for callers nobody vouches for
+            return Mono.error(new S3Exception(S3Error.MISSING_CONTENT_LENGTH));
+        }
+        return BufferedBody.read(a.body(), BufferedBody.MAX_BYTES, readAheadBudget)
                 .map(b -> new Authenticated(a.user(), b.flux(), b.length(), a.trailers(), b::releaseUnclaimed));
     }
 
