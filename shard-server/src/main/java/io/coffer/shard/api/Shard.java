@@ -49,7 +49,9 @@ public interface Shard extends AutoCloseable {
     /**
      * Streams exactly {@code length} bytes into a new temporary sector. Completes once the bytes
      * are durable per the shard's fsync policy. The sector stays temporary (and is reclaimed after a
-     * TTL) until a committed version or part references it.
+     * TTL) until a committed version or part references it. Its record is committed but becomes
+     * durable only with the next durable metadata commit (normally the version or part that
+     * references it): after a power loss in between, that commit fails with NO_SUCH_SECTOR.
      */
     Mono<SectorInfo> putSector(SectorId id, long length, Publisher<ByteBuf> body);
 

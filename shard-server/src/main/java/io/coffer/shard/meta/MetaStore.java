@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +55,7 @@ public final class MetaStore implements AutoCloseable {
 
     private final MetaEnv env;
     private final ShardInfo shardInfo;
+    private final GenerationLeases generations = new GenerationLeases();
     private final AtomicLong listSeeks = new AtomicLong();
     private final AtomicLong listSteps = new AtomicLong();
 
@@ -107,6 +109,7 @@ public final class MetaStore implements AutoCloseable {
                 throw new ShardException(Code.BUCKET_EXISTS, "bucket exists: " + bucket.name());
             }
             env.buckets.put(txn, name, BucketCodec.encode(new BucketRecord(bucket, 0)));
+            generations.forget(bucket.name());
             return bucket;
         });
     }
@@ -138,6 +141,7 @@ public final class MetaStore implements AutoCloseable {
                 throw new ShardException(Code.BUCKET_NOT_EMPTY, "bucket not empty: " + name);
             }
             env.buckets.delete(txn, OrderedKeys.bucketBytes(name));
+            generations.forget(name);
             return null;
         });
     }
@@ -154,14 +158,47 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
-    /** Hands out max(counter, atLeast) + 1 and persists it as the bucket's counter. */
-    public long nextGeneration(String bucket, long atLeast) {
+    /**
+     * A generation above every one handed out or stored in {@code bucket} and above {@code atLeast},
+     * from the bucket's durable lease, without I/O; empty when a new block must be reserved first
+     * ({@link #reserveGenerations}). Safe on any thread.
+     */
+    public OptionalLong leasedGeneration(String bucket, long atLeast) {
+        return generations.next(bucket, atLeast);
+    }
+
+    /**
+     * Reserves a block of generations in the bucket's record (a write transaction, committed without
+     * fsync like every other). Once the transaction is durable, {@link #installGenerations} lets
+     * {@link #leasedGeneration} hand them out.
+     */
+    public GenerationReservation reserveGenerations(String bucket, long atLeast) {
+        long incarnation = generations.incarnation(bucket);
         return env.write(txn -> {
             BucketRecord r = requireBucket(txn, bucket);
-            long next = Math.max(r.generation(), Math.max(0, atLeast)) + 1;
-            putBucket(txn, r.withGeneration(next));
-            return next;
+            long first = generations.firstOfReservation(bucket, r.generation(), atLeast);
+            long limit = first + GenerationLeases.BLOCK - 1;
+            putBucket(txn, r.withGeneration(limit));
+            return new GenerationReservation(new GenerationLeases.Reservation(bucket, first, limit, incarnation));
         });
+    }
+
+    /** The reservation is durable: the rest of its block may be handed out from memory. */
+    public void installGenerations(GenerationReservation reservation) {
+        generations.install(reservation.block);
+    }
+
+    /** A block of generations reserved by {@link #reserveGenerations}, from {@link #first()}. */
+    public static final class GenerationReservation {
+        private final GenerationLeases.Reservation block;
+
+        private GenerationReservation(GenerationLeases.Reservation block) {
+            this.block = block;
+        }
+
+        public long first() {
+            return block.first();
+        }
     }
 
     // ---------------------------------------------------------------- sectors
@@ -675,6 +712,7 @@ public final class MetaStore implements AutoCloseable {
         if (v.generation() > bucket.generation()) {
             putBucket(txn, bucket.withGeneration(v.generation()));
         }
+        generations.observe(v.bucket(), v.generation());
         return previous;
     }
 

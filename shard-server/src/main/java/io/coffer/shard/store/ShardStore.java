@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,8 @@ public final class ShardStore implements Shard, ControlStore {
      * the caller cancelled keeps running, see {@link #detached}); {@link #deleteSector} waits on it.
      */
     private final ConcurrentMap<SectorId, Sinks.Empty<Void>> writing = new ConcurrentHashMap<>();
+    /** The generation reservation in flight per bucket (see nextGeneration). */
+    private final ConcurrentMap<String, Mono<Void>> reservations = new ConcurrentHashMap<>();
     private final Disposable reclaimer;
     private volatile boolean closed;
 
@@ -252,7 +255,36 @@ public final class ShardStore implements Shard, ControlStore {
 
     @Override
     public Mono<Long> nextGeneration(String bucket, long atLeast) {
-        return durable(() -> meta.nextGeneration(bucket, atLeast));
+        return nextGeneration(bucket, atLeast, 0);
+    }
+
+    /**
+     * From the bucket's durable lease when it has one (no I/O, no hop). Else one reservation per
+     * bucket at a time (callers that miss together wait for the same one): reserve a block, wait
+     * until it is durable, install it, and try the lease again.
+     */
+    private Mono<Long> nextGeneration(String bucket, long atLeast, int attempt) {
+        return Mono.defer(() -> {
+            OptionalLong leased = closed ? OptionalLong.empty() : meta.leasedGeneration(bucket, atLeast);
+            if (leased.isPresent()) {
+                return Mono.just(leased.getAsLong());
+            }
+            if (attempt >= 16) {
+                // only a bucket deleted and re-created over and over meanwhile gets here
+                return Mono.error(new ShardException(Code.UNAVAILABLE, "no generation for bucket " + bucket));
+            }
+            return reservations.computeIfAbsent(bucket, b -> durable(() -> meta.reserveGenerations(b, atLeast))
+                            // installed, then unlisted, before any waiter hears of it: a waiter that
+                            // finds the block used up already starts the next reservation
+                            .doOnNext(r -> {
+                                meta.installGenerations(r);
+                                reservations.remove(b);
+                            })
+                            .doOnError(e -> reservations.remove(b))
+                            .then()
+                            .cache())
+                    .then(nextGeneration(bucket, atLeast, attempt + 1));
+        });
     }
 
     // ---------------------------------------------------------------- sectors
@@ -313,7 +345,7 @@ public final class ShardStore implements Shard, ControlStore {
         return Mono.create(sink -> work.subscribe(sink::success, sink::error));
     }
 
-    /** Steps after the bytes are in the file: volume durable, record committed, record durable. */
+    /** Steps after the bytes are in the file: volume durable, then the record committed (see below). */
     private Mono<SectorInfo> recordSector(SectorId id, WrittenSector w) {
         Extent e = w.extent();
         SectorRecord record = new SectorRecord(id, e.volumeIndex(), e.offset(), e.length(), w.crc32c(),
@@ -330,7 +362,11 @@ public final class ShardStore implements Shard, ControlStore {
                         return Mono.just(raced.get().info());
                     }
                     index.put(id, e);
-                    return committer.commitMetadata(metaSync).thenReturn(record.info());
+                    // No fsync of the record here: it is committed (a kill -9 keeps it), and the
+                    // version or part that references the sector makes it durable with its own
+                    // commit; if power loss took it, that commit fails with NO_SUCH_SECTOR and
+                    // nothing is acknowledged. One group-commit wait per sector saved.
+                    return Mono.just(record.info());
                 });
     }
 
