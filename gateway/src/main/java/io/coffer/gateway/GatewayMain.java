@@ -1,5 +1,6 @@
 package io.coffer.gateway;
 
+import io.coffer.crypto.segment.SegmentCipher;
 import io.coffer.gateway.config.GatewayConfig;
 import io.coffer.gateway.server.S3Server;
 import io.coffer.gateway.user.UserStore;
@@ -7,6 +8,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.PrintStream;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar coffer-gateway.jar}: starts the Micronaut context in environment "gateway" (the
@@ -24,6 +26,24 @@ public final class GatewayMain {
                 .banner(false)
                 .start();
         printBanner(ctx, System.out);
+        warmUpCrypto();
+    }
+
+    /**
+     * Compiles the JDK's AES-GCM (and its AES-NI/CLMUL intrinsics) before traffic needs it: a fresh
+     * JVM otherwise encrypts and decrypts at ~50 MB/s for its first 4-15 s (docs/decisions/0002-crypto.md).
+     * On a background thread, so the endpoint answers at once; requests meanwhile are only slower.
+     */
+    private static void warmUpCrypto() {
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            int segments = SegmentCipher.warmUp();
+            LoggerFactory.getLogger(GatewayMain.class).info("crypto warm-up: {} segments in {} ms", segments,
+                    (System.nanoTime() - start) / 1_000_000);
+        }, "coffer-crypto-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** The start-up banner: endpoints and root credentials (the secret only when just generated). */
