@@ -37,8 +37,9 @@ class ExtentAllocatorTest {
         assertEquals(0, x.offset() % ExtentAllocator.ALIGNMENT);
         assertEquals(0, y.offset() % ExtentAllocator.ALIGNMENT);
         assertTrue(x.offset() >= START);
-        assertTrue(y.offset() >= x.offset() + 512 || x.offset() >= y.offset() + 4608);
-        assertEquals(512 + 4608, a.used());
+        assertTrue(y.offset() >= x.offset() + 128 || x.offset() >= y.offset() + 4160);
+        assertEquals(128 + 4160, a.used());
+        assertEquals(4160, ExtentAllocator.reserved(ENCRYPTED_4K));
     }
 
     @Test
@@ -85,7 +86,7 @@ class ExtentAllocatorTest {
         Extent mid = new Extent(0, START + 8192, 4096);
         a.markUsed(mid);
         assertEquals(4096, a.used());
-        assertThrows(IllegalStateException.class, () -> a.markUsed(new Extent(0, START + 8192 + 512, 100)));
+        assertThrows(IllegalStateException.class, () -> a.markUsed(new Extent(0, START + 8192 + 64, 100)));
         for (int i = 0; i < 15; i++) {
             Extent e = a.allocate(4096);
             assertTrue(e.end() <= mid.offset() || e.offset() >= mid.end(), "overlaps the marked extent: " + e);

@@ -286,7 +286,7 @@ class VolumeSetTest {
             assertEquals(1, info.size());
             assertEquals(set.volume(0).id(), info.get(0).id());
             assertEquals(4 * MIB, info.get(0).capacity());
-            assertEquals(2 * 4608, info.get(0).used());
+            assertEquals(2 * ExtentAllocator.reserved(4112), info.get(0).used());
             assertEquals(VolumeState.WRITABLE, info.get(0).state());
         }
     }
