@@ -57,7 +57,7 @@ public class EmbeddedShardFactory {
     public MasterKeyring masterKeyring(GatewayConfig config,
                                        @Value("${coffer.master-key:}") String masterKey,
                                        @Value("${coffer.master-key-file:}") String masterKeyFile) {
-        // COFFER_MASTER_KEY (base64 keys, current first) wins; else COFFER_MASTER_KEY_FILE; else a key
+        // COFFER_MASTER_KEY (base64 keys, the last current) wins; else COFFER_MASTER_KEY_FILE; else a key
         // generated on first start under <data-dir>/keys with owner-only permissions
         Path file = masterKeyFile.isBlank() ? keysDir(config).resolve("master.keys") : Path.of(masterKeyFile);
         try {
