@@ -15,7 +15,6 @@ import io.coffer.shard.wire.BodyMac;
 import io.coffer.shard.wire.ClusterSecret;
 import io.coffer.shard.wire.RequestSignature;
 import io.coffer.shard.wire.WireFormat;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -138,7 +137,7 @@ class SectorBodyTest {
                 b.readBytes(chunk);
                 out.writeBytes(chunk);
             } finally {
-                ((ByteBuf) b).release();
+                b.release();
             }
         }).blockLast(T);
         return out.toByteArray();
