@@ -130,6 +130,39 @@ class SegmentStreamTest {
     }
 
     @Test
+    void randomSizesAtRandomSegmentSizesDecryptAnyRangeExactly() {
+        // the fixed sizes above are the edges; these are whatever lies between them, at segment sizes
+        // from the minimum up, with the stored bytes' length checked against the layout every time
+        int[] segmentSizes = {SegmentLayout.MIN_SEGMENT_SIZE, 17, 100, 1024, 4096};
+        for (int round = 0; round < 60; round++) {
+            int seg = segmentSizes[random.nextInt(segmentSizes.length)];
+            SegmentStreams st = new SegmentStreams(seg, random.nextBoolean());
+            int size = random.nextInt(6 * seg + 2);
+            byte[] plain = randomBytes(size);
+            DataKey key = DataKey.generate();
+            byte[] cid = randomBytes(16);
+            int part = 1 + random.nextInt(10_000);
+            byte[] stored = st.encrypt(plain, SegmentStreams.randomChunks(random, size, 2 * seg + 1), key, cid, part);
+            String where = "segment " + seg + ", size " + size;
+            assertEquals(st.layout.ciphertextLength(size), stored.length, where);
+            assertEquals(size, st.layout.plaintextLength(stored.length), where);
+            assertArrayEquals(plain, st.decrypt(stored, key, cid, part, size, st.layout.whole(size),
+                    stored.length == 0 ? List.of() : SegmentStreams.randomChunks(random, stored.length, 3 * seg)),
+                    where);
+            for (int r = 0; r < 8 && size > 0; r++) {
+                int first = random.nextInt(size);
+                int last = first + random.nextInt(size - first);
+                CiphertextRange range = st.layout.forPlaintextRange(size, first, last);
+                byte[] slice = Arrays.copyOfRange(stored, (int) range.ciphertextOffset(),
+                        (int) (range.ciphertextOffset() + range.ciphertextLength()));
+                assertArrayEquals(Arrays.copyOfRange(plain, first, last + 1), st.decrypt(slice, key, cid, part, size,
+                        range, SegmentStreams.randomChunks(random, slice.length, 2 * seg)), where + ", " + first + "-" + last);
+            }
+            st.alloc.assertAllReleased();
+        }
+    }
+
+    @Test
     void bytesAfterTheRangeAreReleasedAndIgnored() {
         SegmentStreams st = new SegmentStreams(64, false);
         DataKey key = DataKey.generate();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coffer.shard.api.ShardException;
 import io.coffer.shard.client.RemoteShard;
+import io.coffer.shard.volume.FsyncPolicy;
 import io.coffer.shard.wire.ClusterSecret;
 import io.micronaut.context.ApplicationContext;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,50 @@ class ShardServerRuntimeTest {
             ShardException e = assertThrows(ShardException.class, () -> gone.health().block(T));
             assertEquals(ShardException.Code.UNAVAILABLE, e.code());
         }
+    }
+
+    @Test
+    void cofferVariablesOfApplicationShardYmlReachTheStore() {
+        // the names application-shard.yml reads (COFFER_DATA_DIR, COFFER_SHARD_PORT, COFFER_CLUSTER_SECRET,
+        // COFFER_FSYNC, COFFER_TEMP_SECTOR_TTL), given as properties: the child-process crash test sets
+        // the same names as real environment variables
+        Path data = dir.resolve("configured");
+        String secretText = "0123456789abcdef0123456789abcdef";
+        try (ApplicationContext ctx = ApplicationContext.builder().environments(ShardServerRuntime.ENVIRONMENT)
+                .properties(Map.of("COFFER_DATA_DIR", data.toString(), "COFFER_SHARD_PORT", 0,
+                        "COFFER_CLUSTER_SECRET", secretText, "COFFER_FSYNC", "always",
+                        "COFFER_TEMP_SECTOR_TTL", "5m"))
+                .start()) {
+            ShardServerRuntime runtime = ctx.getBean(ShardServerRuntime.class);
+            assertEquals(FsyncPolicy.ALWAYS, runtime.store().config().fsyncPolicy());
+            assertEquals(Duration.ofMinutes(5), runtime.store().config().temporarySectorTtl());
+            assertTrue(Files.isDirectory(data.resolve("meta")), "store not under COFFER_DATA_DIR");
+            assertTrue(runtime.server().port() > 0);
+            assertFalse(Files.exists(data.resolve(ClusterSecretSource.FILE_NAME)), "configured secret not used");
+            try (RemoteShard shard = RemoteShard.connect("127.0.0.1", runtime.server().port(),
+                    ClusterSecret.of(secretText)).block(T)) {
+                assertEquals(runtime.store().id(), shard.id());
+            }
+        }
+    }
+
+    @Test
+    void fsyncPolicyDefaultsToGroupAndAnUnknownOneStopsTheStart() {
+        try (ApplicationContext ctx = ApplicationContext.builder().environments(ShardServerRuntime.ENVIRONMENT)
+                .properties(Map.of("coffer.data-dir", dir.resolve("a").toString(), "coffer.shard.port", 0))
+                .start()) {
+            assertEquals(FsyncPolicy.GROUP, ctx.getBean(ShardServerRuntime.class).store().config().fsyncPolicy());
+        }
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ApplicationContext.builder()
+                .environments(ShardServerRuntime.ENVIRONMENT)
+                .properties(Map.of("coffer.data-dir", dir.resolve("b").toString(), "coffer.shard.port", 0,
+                        "coffer.fsync", "sometimes"))
+                .start().close());
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("unknown fsync policy 'sometimes'"), cause.toString());
     }
 
     @Test
