@@ -2,6 +2,7 @@ package io.coffer.gateway.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The gateway's settings under {@code coffer.*} (application.yml, or environment variables such as
@@ -18,7 +19,8 @@ public class GatewayConfig {
     private String region = "us-east-1";
     private String domain;
     private int maxConcurrentRequests = 1024;
-    private String fsync = "always";
+    private String fsync = "group";
+    private Duration readTimeout = Duration.ofSeconds(60);
 
     public String getBindHost() {
         return bindHost;
@@ -101,13 +103,32 @@ public class GatewayConfig {
         this.maxConcurrentRequests = maxConcurrentRequests;
     }
 
-    /** Shard fsync policy: {@code always} (every commit durable), or {@code never} (tests, scratch data). */
+    /**
+     * Shard fsync policy: {@code group} (default: every commit durable, concurrent commits share an fsync),
+     * {@code always} (an fsync per commit) or {@code none} (tests, scratch data).
+     */
     public String getFsync() {
         return fsync;
     }
 
     public void setFsync(String fsync) {
         this.fsync = fsync;
+    }
+
+    /**
+     * Longest pause allowed between two reads of a request body ({@code COFFER_READ_TIMEOUT}, default
+     * 60s); past it the connection is closed and the request's partial writes are cleaned up, so a
+     * client that stalls mid-upload holds neither a concurrency slot nor disk space for long.
+     */
+    public Duration getReadTimeout() {
+        return readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+        if (readTimeout == null || readTimeout.isZero() || readTimeout.isNegative()) {
+            throw new IllegalArgumentException("coffer.read-timeout must be positive");
+        }
+        this.readTimeout = readTimeout;
     }
 
     private static String blankToNull(String s) {

@@ -3,6 +3,7 @@ package io.coffer.gateway.s3;
 import io.coffer.gateway.auth.AuthException;
 import io.coffer.gateway.checksum.DigestException;
 import io.coffer.shard.api.ShardException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,6 +40,10 @@ public final class S3Errors {
         }
         if (e instanceof DigestException x) {
             return fromCode(x.code(), x.status(), resource, x.getMessage());
+        }
+        if (e instanceof ReadTimeoutException) {
+            // the request body stopped arriving for coffer.read-timeout: the client's fault, as in S3
+            return new S3Exception(S3Error.REQUEST_TIMEOUT, resource);
         }
         return new S3Exception(S3Error.INTERNAL_ERROR, resource);
     }

@@ -71,6 +71,8 @@ public final class S3Server {
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(16 * 1024).maxHeaderSize(64 * 1024))
                 // keep-alive connections with no request in progress are closed after a minute, as S3 does
                 .idleTimeout(Duration.ofSeconds(60))
+                // and a request body that stops arriving is cut off (S3 closes stalled uploads too)
+                .readTimeout(config.getReadTimeout())
                 .handle(this::handle)
                 .bindNow();
     }

@@ -55,6 +55,7 @@ public final class ShardHttpServer implements AutoCloseable {
         this.server = HttpServer.create()
                 .host(options.host())
                 .port(options.port())
+                .readTimeout(options.readTimeout())
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(30));
         LOG.info("shard {} serving /v1 on {}:{}", shard.id(), options.host(), server.port());

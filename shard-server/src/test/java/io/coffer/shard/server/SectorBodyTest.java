@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coffer.shard.api.SectorId;
+import io.coffer.shard.api.ShardException;
 import io.coffer.shard.api.ShardStats;
 import io.coffer.shard.client.RemoteShard;
 import io.coffer.shard.contract.ShardSubject;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * A sector PUT whose body is cut off in transit: the gateway crashes or its connection drops after a
@@ -41,6 +43,7 @@ import reactor.core.publisher.Mono;
 class SectorBodyTest {
     private static final Duration T = Duration.ofSeconds(30);
     private static final int LENGTH = 300_000;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
 
     @TempDir
     Path dir;
@@ -52,7 +55,8 @@ class SectorBodyTest {
     void start() {
         store = ShardStore.open(dir, ShardConfig.forTests());
         secret = ShardSubject.randomSecret();
-        server = ShardHttpServer.start(new ShardServerOptions("127.0.0.1", 0, secret), store, store, store::region);
+        server = ShardHttpServer.start(new ShardServerOptions("127.0.0.1", 0, secret, READ_TIMEOUT), store, store,
+                store::region);
     }
 
     @AfterEach
@@ -76,7 +80,17 @@ class SectorBodyTest {
         cutOffAfter(LENGTH + BodyMac.LENGTH / 2, true);
     }
 
+    @Test
+    void aBodyThatStallsIsCutOffAfterTheReadTimeoutAndLeavesNoSector() throws Exception {
+        // the gateway is alive but sends nothing more: the shard closes the connection itself
+        cutOffAfter(LENGTH / 3, false, true);
+    }
+
     private void cutOffAfter(int bytesSent, boolean includeTrailer) throws Exception {
+        cutOffAfter(bytesSent, includeTrailer, false);
+    }
+
+    private void cutOffAfter(int bytesSent, boolean includeTrailer, boolean stall) throws Exception {
         ShardStats before = store.stats().block(T);
         SectorId id = SectorId.random();
         byte[] bytes = new byte[LENGTH];
@@ -104,8 +118,18 @@ class SectorBodyTest {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body.toByteArray(), 0, bytesSent);
             out.flush();
-            // let the shard reserve an extent and write what arrived before the connection drops
-            Thread.sleep(300);
+            if (stall) {
+                // keep the socket open and silent: the shard must close it after its read timeout
+                socket.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+                long start = System.nanoTime();
+                assertEquals(-1, readUntilClosed(socket), "the shard answered instead of closing");
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(waited.compareTo(READ_TIMEOUT.dividedBy(2)) >= 0 && waited.compareTo(Duration.ofSeconds(15)) < 0,
+                        "closed after " + waited);
+            } else {
+                // let the shard reserve an extent and write what arrived before the connection drops
+                Thread.sleep(300);
+            }
         }
 
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -122,11 +146,25 @@ class SectorBodyTest {
 
         // the shard still serves, and the same sector id can be written whole afterwards
         try (RemoteShard client = RemoteShard.connect("127.0.0.1", server.port(), secret).block(T)) {
-            assertEquals(LENGTH, client.putSector(id, LENGTH, Mono.just(Unpooled.wrappedBuffer(bytes))).block(T)
-                    .length());
+            // the cut-off put may still be unwinding (its extent is freed just before it ends): UNAVAILABLE
+            // "being written" is the shard's retryable answer for that, and a gateway retries it
+            Mono<Long> put = Mono.defer(() -> client.putSector(id, LENGTH, Mono.just(Unpooled.wrappedBuffer(bytes))))
+                    .map(info -> info.length())
+                    .retryWhen(Retry.fixedDelay(50, Duration.ofMillis(100)).filter(e -> e instanceof ShardException x
+                            && x.code() == ShardException.Code.UNAVAILABLE));
+            assertEquals(LENGTH, put.block(T));
             assertArrayEquals(bytes, read(client, id));
         }
         assertTrue(server.counters().requests() >= 2);
+    }
+
+    /** Reads until the peer closes: -1 if it closed without sending a byte, else the first byte. */
+    private static int readUntilClosed(Socket socket) throws java.io.IOException {
+        try {
+            return socket.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+            return -1; // closed with a reset: also a close
+        }
     }
 
     private static byte[] read(RemoteShard client, SectorId id) {
