@@ -31,7 +31,7 @@ public final class OwnerOnlyFile {
      */
     public static boolean createIfAbsent(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        createOwnerOnlyDirectory(dir);
         if (Files.exists(file)) {
             return false;
         }
@@ -56,6 +56,28 @@ public final class OwnerOnlyFile {
             return true;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Creates {@code dir} (rwx------ on POSIX, so nobody else can even list the key files) if it is
+     * missing; its parents get default permissions, and an existing directory is left as it is.
+     */
+    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.getParent() != null) {
+            Files.createDirectories(dir.getParent());
+        }
+        try {
+            if (posix()) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(dir);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // another starter made it first
         }
     }
 

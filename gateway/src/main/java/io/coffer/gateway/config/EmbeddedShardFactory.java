@@ -1,6 +1,7 @@
 package io.coffer.gateway.config;
 
 import io.coffer.crypto.key.MasterKeyring;
+import io.coffer.crypto.key.OwnerOnlyFile;
 import io.coffer.crypto.manifest.GatewaySigningKey;
 import io.coffer.shard.api.ControlStore;
 import io.coffer.shard.api.Shard;
@@ -80,7 +81,7 @@ public class EmbeddedShardFactory {
     static Path keysDir(GatewayConfig config) {
         Path dir = config.dataPath().resolve("keys");
         try {
-            Files.createDirectories(dir);
+            OwnerOnlyFile.createOwnerOnlyDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
