@@ -335,6 +335,14 @@ def main():
                    "GETs under `-Xmx256m` (RSS also counts metaspace, code cache and thread stacks, so it is an "
                    "upper bound).")
         out.append("")
+    if "coffer_heap_direct_peak_mib" in machine:
+        peak = int(machine["coffer_heap_direct_peak_mib"])
+        out.append(f"Coffer's heap + direct memory, sampled every 2 s with Native Memory Tracking over all its "
+                   f"workloads (committed Java heap + committed \"Other\", where HotSpot counts direct buffers and "
+                   f"Netty's pooled arenas): peak **{peak} MiB** (heap peak {machine.get('coffer_heap_peak_mib', '?')} "
+                   f"MiB, direct peak {machine.get('coffer_direct_peak_mib', '?')} MiB) against the 512 MiB target: "
+                   f"{'met' if peak <= 512 else 'missed'}.")
+        out.append("")
     if notes:
         out.append("Errors (a wrong byte, a wrong listing or a failed request; such rows get no ratio):")
         out += notes
