@@ -264,13 +264,29 @@ public final class S3Router {
                 i += Character.charCount(cp) - 1;
             }
         }
+        String decoded;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            decoded = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             throw new S3Exception(S3Error.INVALID_URI, raw);
         }
+        if (hasC1Control(decoded)) {
+            // S3 refuses C1 control characters (U+0080..U+009F) in a path: 400 InvalidURI, even on a GET
+            throw new S3Exception(S3Error.INVALID_URI, raw);
+        }
+        return decoded;
+    }
+
+    private static boolean hasC1Control(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 && c <= 0x9f) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -152,6 +152,16 @@ class S3RouterTest {
     }
 
     @Test
+    void aC1ControlCharacterInTheKeyIsInvalidUriButOtherUnicodeIsFine() {
+        // s3-tests test_object_read_unreadable: key "\u00ae\u008a-" gets 400 "Couldn't parse the specified URI."
+        S3Exception e = assertThrows(S3Exception.class,
+                () -> router.route(HttpMethod.GET, "/b/%C2%AE%C2%8A-", "h", headers(null)));
+        assertEquals(S3Error.INVALID_URI, e.error());
+        assertEquals(400, e.error().status());
+        assertEquals("\u00ae-\u00ff\u0001", router.route(HttpMethod.GET, "/b/%C2%AE-%C3%BF%01", "h", headers(null)).key());
+    }
+
+    @Test
     void unknownOperationNamesNoKey() {
         assertNull(router.route(HttpMethod.GET, "/", "h", headers(null)).bucket());
     }
