@@ -61,9 +61,12 @@ import reactor.core.scheduler.Schedulers;
  * The shard storage engine: LMDB metadata ({@link MetaStore}) plus sector bytes in volume files
  * ({@link VolumeSet}), behind the {@link Shard} API, and the embedded {@link ControlStore}.
  *
- * <p>Every blocking step (LMDB transaction, listing scan, file I/O, fsync, Chronicle Map) runs on
- * the store's own bounded scheduler; each LMDB transaction opens, runs and commits inside one
- * callable (see {@link #pointRead} for why point reads are no exception yet).
+ * <p>Every blocking step (LMDB write transaction, listing scan, file I/O, fsync) runs on the store's
+ * own bounded scheduler; each LMDB transaction opens, runs and commits inside one callable. Point
+ * reads of metadata (a version, a bucket, an upload, a control key, a sector's location) run on
+ * the subscribing thread instead, Netty event loops included: an LMDB read never waits for a
+ * writer and touches a few memory-mapped pages, so it costs less than the hop to the scheduler
+ * (see {@link #pointRead} and docs/decisions/lmdb-reads-on-caller-thread.md).
  *
  * <p>Write path of a sector: allocate an extent (in memory) → stream the body into it → make the
  * volume durable → commit the temporary sector record → make the metadata durable → acknowledge.
@@ -196,14 +199,26 @@ public final class ShardStore implements Shard, ControlStore {
     }
 
     /**
-     * A metadata point read. It hops to the store's scheduler like every other call: run on the
-     * subscribing thread (a Netty event loop) it was 3x cheaper in CPU, but the gateway then left
-     * keep-alive connections unread under rclone's concurrent small PUTs (a lost wake-up not yet
-     * understood), so the hop stays until that is explained; see
-     * docs/decisions/lmdb-reads-on-caller-thread.md. Reads themselves reuse per-thread transactions.
+     * Runs a metadata point read on the subscribing thread, which may be a Netty event loop. That is
+     * safe because an LMDB read transaction takes no lock a writer holds (MVCC: it reads the last
+     * committed snapshot) and a point lookup touches a handful of pages of the memory-mapped file,
+     * a few microseconds when they are in the page cache; the hop to the scheduler costs more than
+     * that (two thread hand-offs and wake-ups). Chronicle Map lookups are the same kind of mapped
+     * memory read. Scans (listings) and everything that writes, fsyncs or reads volume files stay
+     * on the scheduler.
+     *
+     * <p>A caller's continuation may therefore complete synchronously, inside whatever subscribed.
+     * The HTTP servers start each exchange in a task of its own because Reactor Netty 1.3.7 loses
+     * the read of a keep-alive connection when a queued request is answered inside its handler call
+     * (reactor-netty#4361); see docs/decisions/lmdb-reads-on-caller-thread.md.
      */
     private <T> Mono<T> pointRead(Callable<T> read) {
-        return onScheduler(read);
+        return Mono.fromCallable(() -> {
+            if (closed) {
+                throw new ShardException(Code.UNAVAILABLE, "shard store is closed");
+            }
+            return read.call();
+        }).onErrorMap(ShardStore::toShardException);
     }
 
     /** The metadata store (tests, tools and benchmarks). */
