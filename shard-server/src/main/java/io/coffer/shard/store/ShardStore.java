@@ -69,7 +69,8 @@ import reactor.core.scheduler.Schedulers;
  * (see {@link #pointRead} and docs/decisions/lmdb-reads-on-caller-thread.md).
  *
  * <p>Write path of a sector: allocate an extent (in memory) → stream the body into it → make the
- * volume durable → commit the temporary sector record → make the metadata durable → acknowledge.
+ * volume durable → commit the temporary sector record → acknowledge; the record becomes durable
+ * with the next metadata sync, at the latest with the version or part that references it.
  * Sector bytes are therefore durable before the transaction that records them commits. The
  * extent is not recorded before the bytes are durable, because the allocator is rebuilt from the
  * sector records at open: a crash mid-write leaves no record and so no leaked space.
