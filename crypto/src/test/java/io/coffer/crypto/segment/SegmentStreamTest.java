@@ -314,6 +314,39 @@ class SegmentStreamTest {
     }
 
     @Test
+    void defaultDecryptorWritesPlaintextIntoItsOwnPoolNotTheReadersChunks() {
+        // pooled direct input from the default allocator, as the shard's sector reads arrive
+        SegmentEncryptor enc = new SegmentEncryptor(SegmentLayout.DEFAULT);
+        SegmentDecryptor dec = new SegmentDecryptor(SegmentLayout.DEFAULT);
+        DataKey key = DataKey.generate();
+        byte[] cid = randomBytes(16);
+        byte[] plain = randomBytes(S * 6 + 11);
+        byte[] stored = SegmentStreams.concat(SegmentStreams.drain(enc.encrypt(
+                Flux.just(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(plain)), key, cid, 1)));
+        int four = 4 * (S + 16);
+        Flux<ByteBuf> in = Flux.range(0, (stored.length + four - 1) / four).map(i -> {
+            int n = Math.min(four, stored.length - i * four);
+            return PooledByteBufAllocator.DEFAULT.directBuffer(n).writeBytes(stored, i * four, n);
+        });
+        List<ByteBuf> out = dec.decrypt(in, key, cid, 1, plain.length, SegmentLayout.DEFAULT.whole(plain.length))
+                .collectList().block();
+        byte[] back = new byte[plain.length];
+        int p = 0;
+        try {
+            for (ByteBuf b : out) {
+                assertTrue(b.isDirect());
+                assertTrue(b.alloc() == SegmentDecryptor.PLAINTEXT, "plaintext from the decryptor's own pool");
+                b.getBytes(b.readerIndex(), back, p, b.readableBytes());
+                p += b.readableBytes();
+            }
+        } finally {
+            out.forEach(ByteBuf::release);
+        }
+        assertEquals(plain.length, p);
+        assertArrayEquals(plain, back);
+    }
+
+    @Test
     void rangeThatDoesNotFitThePartIsRejected() {
         SegmentStreams st = new SegmentStreams(16, false);
         CiphertextRange r = st.layout.forPlaintextRange(100, 0, 99);
