@@ -201,7 +201,10 @@ public final class ReadPipeline {
                 .doOnError(e -> key.destroy())
                 .map(first -> {
                     Flux<ByteBuf> tail = rest.length() == 0 ? Flux.empty() : read(obj, rest, ciphers);
-                    return Flux.concat(Mono.just((ByteBuf) first), tail).doFinally(s -> key.destroy());
+                    // a window on what is decrypted but not yet written: the transport would ask for 128
+                    // segments (8 MiB) at once per response (see SendWindow)
+                    return SendWindow.of(Flux.concat(Mono.just((ByteBuf) first), tail).doFinally(s -> key.destroy()),
+                            SendWindow.DEFAULT_LIMIT);
                 });
     }
 
