@@ -26,7 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code viaHeap}: copy the stored segment into a heap buffer, decrypt heap to heap, copy the
  *       plaintext into a direct buffer (what the transport does with a heap ByteBuf before writing);</li>
- *   <li>{@code direct}: decrypt straight from the direct input into a direct output.</li>
+ *   <li>{@code direct}: decrypt straight from the direct input into a direct output;</li>
+ *   <li>{@code directSameBlock}: the same, but input and output are slices of one direct block, as two
+ *       buffers of one Netty pool chunk are. JDK 17's GCM only compares the blocks' base addresses and the
+ *       offsets in them, and when the output lies after the input it decrypts into a heap copy of the
+ *       output and copies that back;
+ *       this is why {@code SegmentDecryptor} takes plaintext buffers from a pool of its own.</li>
  * </ul>
  * The "bytes" counter is plaintext bytes per second.
  * Run: {@code java -jar benchmarks/target/coffer-benchmarks.jar DecryptBuffer -f 1 -wi 4 -w 4s -i 4 -r 3s}
@@ -47,6 +52,8 @@ public class DecryptBufferBenchmark {
     private ByteBuffer storedHeap;
     private ByteBuffer plainHeap;
     private ByteBuffer plainDirect;
+    private ByteBuffer blockStored;
+    private ByteBuffer blockPlain;
 
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     @State(Scope.Thread)
@@ -75,6 +82,11 @@ public class DecryptBufferBenchmark {
         storedHeap = ByteBuffer.allocate(segmentSize + 16);
         plainHeap = ByteBuffer.allocate(segmentSize);
         plainDirect = ByteBuffer.allocateDirect(segmentSize);
+        ByteBuffer block = ByteBuffer.allocateDirect(2 * segmentSize + 16);
+        // input first, output after it in the same block: the order for which the JDK copies
+        blockStored = block.duplicate().position(0).limit(segmentSize + 16).slice();
+        blockPlain = block.duplicate().position(segmentSize + 16).limit(2 * segmentSize + 16).slice();
+        blockStored.put(storedDirect.duplicate()).flip();
     }
 
     @Benchmark
@@ -94,6 +106,13 @@ public class DecryptBufferBenchmark {
         counter.bytes += segmentSize;
         plainDirect.clear();
         return cipher.decryptSegment(0, false, storedDirect.duplicate(), plainDirect);
+    }
+
+    @Benchmark
+    public int directSameBlock(Bytes counter) {
+        counter.bytes += segmentSize;
+        blockPlain.clear();
+        return cipher.decryptSegment(0, false, blockStored.duplicate(), blockPlain);
     }
 
     /** Direct input, heap output (the transport would still copy it). */
