@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
  * whether a direct input and a direct output may overlap by comparing the base address of the memory
  * they were sliced from, and when that is the same and the output lies after the input it copies the
  * output into a fresh heap buffer, decrypts there and copies it back (two extra copies and a 64 KiB heap
- * allocation per segment; {@code DecryptBufferBenchmark.directSameBlock}).
+ * allocation per segment; {@code DecryptBufferBenchmark.directSameBlock} reproduces the layout).
  * Netty's pooled buffers are slices of large shared chunks, so a sector read and a plaintext buffer from
  * the same allocator often share a base: a JFR profile of the 1 MiB GET path showed 11 % of all CPU
  * samples in that copy. Buffers of a separate pool never share a chunk with the reads.
