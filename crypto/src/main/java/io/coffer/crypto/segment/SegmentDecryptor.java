@@ -4,6 +4,7 @@ import io.coffer.crypto.IntegrityException;
 import io.coffer.crypto.key.DataKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -16,20 +17,48 @@ import reactor.core.publisher.Mono;
  * <p>Errors: a tag that does not verify fails the stream with {@link IntegrityException.Kind#TAMPERED_SEGMENT};
  * input that ends before the range's last segment fails it with {@link IntegrityException.Kind#TRUNCATED}.
  * Bytes after the range are released and ignored. At most one stored segment is buffered; every input
- * buffer is released; emitted buffers belong to the subscriber. Like {@link SegmentEncryptor} it works on
- * heap buffers (direct input is copied into the segment buffer), where the JDK's GCM is fastest.
+ * buffer is released; emitted buffers belong to the subscriber.
+ *
+ * <p>Buffers, for the GET path's CPU per byte: a segment that lies whole inside an input buffer (heap or
+ * direct; the shard's reads are cut at whole segments) is decrypted in place from it, and plaintext goes
+ * into pooled <em>direct</em> buffers, which a socket writes without the copy the transport makes of a heap
+ * buffer. Only a segment split across two inputs is copied into a (direct) staging buffer first. Each
+ * segment's tag is verified before any byte of it is emitted.
+ *
+ * <p>Why plaintext comes from a pool of its own ({@link #PLAINTEXT}) by default: JDK 17's GCM checks
+ * whether a direct input and a direct output may overlap by comparing the base address of the memory
+ * they were sliced from, and when that is the same and the output lies after the input it copies the
+ * output into a fresh heap buffer, decrypts there and copies it back (two extra copies and a 64 KiB heap
+ * allocation per segment; {@code DecryptBufferBenchmark.directSameBlock} reproduces the layout).
+ * Netty's pooled buffers are slices of large shared chunks, so a sector read and a plaintext buffer from
+ * the same allocator often share a base: a JFR profile of the 1 MiB GET path showed 11 % of all CPU
+ * samples in that copy. Buffers of a separate pool never share a chunk with the reads.
  */
 public final class SegmentDecryptor {
-    private final SegmentLayout layout;
-    private final ByteBufAllocator allocator;
+    /**
+     * Where plaintext buffers come from unless a caller passes an allocator: pooled direct memory that no
+     * other allocator hands out, so it never shares a base with the input (see the class comment).
+     */
+    public static final ByteBufAllocator PLAINTEXT = new PooledByteBufAllocator(true);
 
+    private final SegmentLayout layout;
+    private final ByteBufAllocator staging;
+    private final ByteBufAllocator plaintext;
+
+    /** Staging and plaintext buffers both from {@code allocator} (tests count what it hands out). */
     public SegmentDecryptor(SegmentLayout layout, ByteBufAllocator allocator) {
-        this.layout = layout;
-        this.allocator = allocator;
+        this(layout, allocator, allocator);
     }
 
+    /** Staging buffers from the default allocator, plaintext from {@link #PLAINTEXT}. */
     public SegmentDecryptor(SegmentLayout layout) {
-        this(layout, ByteBufAllocator.DEFAULT);
+        this(layout, ByteBufAllocator.DEFAULT, PLAINTEXT);
+    }
+
+    private SegmentDecryptor(SegmentLayout layout, ByteBufAllocator staging, ByteBufAllocator plaintext) {
+        this.layout = layout;
+        this.staging = staging;
+        this.plaintext = plaintext;
     }
 
     public SegmentLayout layout() {
@@ -99,18 +128,18 @@ public final class SegmentDecryptor {
                 while (in.isReadable() && index <= lastSegment) {
                     int stored = storedLength(index);
                     int held = pending == null ? 0 : pending.readableBytes();
-                    if (held == 0 && in.readableBytes() >= stored && in.hasArray()) {
-                        // the whole segment is inside a heap input: decrypt from there, no copy
-                        open(in.slice(in.readerIndex(), stored));
+                    if (held == 0 && in.readableBytes() >= stored) {
+                        // the whole segment is inside the input (heap or direct): decrypt from there, no copy
+                        open(in, in.readerIndex(), stored);
                         in.skipBytes(stored);
                         continue;
                     }
                     if (pending == null) {
-                        pending = allocator.heapBuffer(layout.storedSegmentSize(), layout.storedSegmentSize());
+                        pending = staging.directBuffer(layout.storedSegmentSize(), layout.storedSegmentSize());
                     }
                     pending.writeBytes(in, Math.min(stored - held, in.readableBytes()));
                     if (pending.readableBytes() == stored) {
-                        open(pending);
+                        open(pending, pending.readerIndex(), stored);
                         pending.clear();
                     }
                 }
@@ -147,12 +176,14 @@ public final class SegmentDecryptor {
             return layout.plaintextSegmentLength(partLength, i) + SegmentLayout.TAG_LENGTH;
         }
 
-        private void open(ByteBuf stored) {
-            int n = stored.readableBytes() - SegmentLayout.TAG_LENGTH;
-            ByteBuf plain = allocator.heapBuffer(Math.max(n, 0));
+        /** Decrypts the stored segment at {@code [from, from + length)} of {@code src} (not advanced). */
+        private void open(ByteBuf src, int from, int length) {
+            int n = length - SegmentLayout.TAG_LENGTH;
+            // direct: the socket takes it as it is (a heap buffer is copied to direct memory before a write)
+            ByteBuf plain = plaintext.directBuffer(Math.max(n, 0));
             try {
-                int w = cipher.decryptSegment(index, index == lastSegmentOfPart,
-                        stored.nioBuffer(stored.readerIndex(), stored.readableBytes()), plain.nioBuffer(0, n));
+                int w = cipher.decryptSegment(index, index == lastSegmentOfPart, src.nioBuffer(from, length),
+                        plain.nioBuffer(0, n));
                 int start = skip;
                 int end = (int) Math.min(w, start + keep);
                 skip = 0;

@@ -285,6 +285,101 @@ class SegmentStreamTest {
     }
 
     @Test
+    void wholeSegmentDirectInputIsDecryptedInPlaceIntoDirectBuffers() {
+        // the shard's reads: direct buffers holding whole stored segments (two each here, the last shorter)
+        SegmentStreams st = new SegmentStreams(S, true);
+        DataKey key = DataKey.generate();
+        byte[] cid = randomBytes(16);
+        byte[] plain = randomBytes(4 * S + 5);
+        byte[] stored = st.encrypt(plain, key, cid, 1);
+        int before = st.alloc.allocated();
+        int two = 2 * (S + 16);
+        Flux<ByteBuf> in = Flux.range(0, (stored.length + two - 1) / two).map(i -> {
+            int n = Math.min(two, stored.length - i * two);
+            return st.alloc.directBuffer(n).writeBytes(stored, i * two, n);
+        });
+        List<ByteBuf> out = st.decryptor.decrypt(in, key, cid, 1, plain.length, st.layout.whole(plain.length))
+                .collectList().block();
+        try {
+            assertEquals(5, out.size());
+            for (ByteBuf b : out) {
+                assertTrue(b.isDirect(), "plaintext for the socket is direct");
+            }
+            byte[] back = new byte[plain.length];
+            int p = 0;
+            for (ByteBuf b : out) {
+                int n = b.readableBytes();
+                b.getBytes(b.readerIndex(), back, p, n);
+                p += n;
+            }
+            assertEquals(plain.length, p);
+            assertArrayEquals(plain, back);
+        } finally {
+            out.forEach(ByteBuf::release);
+        }
+        // 3 input buffers and 5 plaintext buffers: no staging buffer, nothing copied before decryption
+        assertEquals(3 + 5, st.alloc.allocated() - before);
+        st.alloc.assertAllReleased();
+    }
+
+    @Test
+    void segmentSplitAcrossDirectInputsIsStagedAndDecrypted() {
+        SegmentStreams st = new SegmentStreams(S, true);
+        DataKey key = DataKey.generate();
+        byte[] cid = randomBytes(16);
+        byte[] plain = randomBytes(3 * S);
+        byte[] stored = st.encrypt(plain, key, cid, 1);
+        // 1.5 stored segments per input: every other segment straddles two inputs
+        int chunk = 3 * (S + 16) / 2;
+        List<Integer> sizes = List.of(chunk, stored.length - chunk);
+        Flux<ByteBuf> in = Flux.defer(() -> {
+            int[] pos = {0};
+            return Flux.fromIterable(sizes).map(n -> {
+                ByteBuf b = st.alloc.directBuffer(n).writeBytes(stored, pos[0], n);
+                pos[0] += n;
+                return b;
+            });
+        });
+        byte[] back = SegmentStreams.concat(SegmentStreams.drain(st.decryptor.decrypt(in, key, cid, 1, plain.length,
+                st.layout.whole(plain.length))));
+        assertArrayEquals(plain, back);
+        st.alloc.assertAllReleased();
+    }
+
+    @Test
+    void defaultDecryptorWritesPlaintextIntoItsOwnPoolNotTheReadersChunks() {
+        // pooled direct input from the default allocator, as the shard's sector reads arrive
+        SegmentEncryptor enc = new SegmentEncryptor(SegmentLayout.DEFAULT);
+        SegmentDecryptor dec = new SegmentDecryptor(SegmentLayout.DEFAULT);
+        DataKey key = DataKey.generate();
+        byte[] cid = randomBytes(16);
+        byte[] plain = randomBytes(S * 6 + 11);
+        byte[] stored = SegmentStreams.concat(SegmentStreams.drain(enc.encrypt(
+                Flux.just(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(plain)), key, cid, 1)));
+        int four = 4 * (S + 16);
+        Flux<ByteBuf> in = Flux.range(0, (stored.length + four - 1) / four).map(i -> {
+            int n = Math.min(four, stored.length - i * four);
+            return PooledByteBufAllocator.DEFAULT.directBuffer(n).writeBytes(stored, i * four, n);
+        });
+        List<ByteBuf> out = dec.decrypt(in, key, cid, 1, plain.length, SegmentLayout.DEFAULT.whole(plain.length))
+                .collectList().block();
+        byte[] back = new byte[plain.length];
+        int p = 0;
+        try {
+            for (ByteBuf b : out) {
+                assertTrue(b.isDirect());
+                assertTrue(b.alloc() == SegmentDecryptor.PLAINTEXT, "plaintext from the decryptor's own pool");
+                b.getBytes(b.readerIndex(), back, p, b.readableBytes());
+                p += b.readableBytes();
+            }
+        } finally {
+            out.forEach(ByteBuf::release);
+        }
+        assertEquals(plain.length, p);
+        assertArrayEquals(plain, back);
+    }
+
+    @Test
     void rangeThatDoesNotFitThePartIsRejected() {
         SegmentStreams st = new SegmentStreams(16, false);
         CiphertextRange r = st.layout.forPlaintextRange(100, 0, 99);

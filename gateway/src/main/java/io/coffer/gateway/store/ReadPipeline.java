@@ -8,6 +8,7 @@ import io.coffer.crypto.manifest.Manifest;
 import io.coffer.crypto.manifest.Part;
 import io.coffer.crypto.manifest.ReadPlan;
 import io.coffer.crypto.segment.DiscardedBuffers;
+import io.coffer.crypto.segment.SegmentCipher;
 import io.coffer.crypto.segment.SegmentDecryptor;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Exception;
@@ -20,6 +21,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -132,6 +135,29 @@ public final class ReadPipeline {
      * the key.
      */
     public Flux<ByteBuf> read(StoredObject obj, ByteRange range, DataKey key) {
+        return read(obj, range, new PartCiphers(key));
+    }
+
+    /**
+     * The segment cipher of each part, derived once per request: a GET reads its first segment and
+     * then the rest as two reads, and each derivation is an HKDF (two to four HMAC-SHA256 in Bouncy
+     * Castle, about 5 % of the CPU of a 1 MiB GET in a JFR profile).
+     */
+    private static final class PartCiphers {
+        private final DataKey key;
+        private final Map<Integer, SegmentCipher> byPart = new ConcurrentHashMap<>();
+
+        PartCiphers(DataKey key) {
+            this.key = key;
+        }
+
+        SegmentCipher of(ReadPlan.PartRead p) {
+            int n = p.part().partNumber();
+            return byPart.computeIfAbsent(n, x -> new SegmentCipher(key, p.contentId(), n));
+        }
+    }
+
+    private Flux<ByteBuf> read(StoredObject obj, ByteRange range, PartCiphers ciphers) {
         if (range.end() > obj.size()) {
             return Flux.error(new IllegalArgumentException("range beyond the object"));
         }
@@ -142,8 +168,8 @@ public final class ReadPipeline {
                 ? (obj.size() == 0 ? ReadPlan.whole(m) : new ReadPlan(List.of()))
                 : ReadPlan.of(m, range.offset(), range.last());
         return DiscardedBuffers.released(Flux.fromIterable(plan.parts())
-                .concatMap(p -> decryptor.decrypt(ciphertext(p), key, p.contentId(), p.part().partNumber(),
-                        p.part().plaintextSize(), p.range()), 0)
+                .concatMap(p -> Flux.defer(() -> decryptor.decrypt(ciphertext(p), ciphers.of(p),
+                        p.part().plaintextSize(), p.range())), 0)
                 .onErrorMap(e -> e instanceof IntegrityException || e instanceof ShardException se
                                 && (se.code() == ShardException.Code.SECTOR_CORRUPT || se.code() == ShardException.Code.NO_SUCH_SECTOR),
                         e -> {
@@ -168,13 +194,17 @@ public final class ReadPipeline {
         long headLength = headLength(obj.manifest(), range);
         ByteRange head = new ByteRange(range.offset(), headLength);
         ByteRange rest = new ByteRange(range.offset() + headLength, range.length() - headLength);
-        return DiscardedBuffers.released(read(obj, head, key)
+        PartCiphers ciphers = new PartCiphers(key);
+        return DiscardedBuffers.released(read(obj, head, ciphers)
                 .collect(() -> ByteBufAllocator.DEFAULT.compositeBuffer(Integer.MAX_VALUE),
                         (CompositeByteBuf c, ByteBuf b) -> c.addComponent(true, b)))
                 .doOnError(e -> key.destroy())
                 .map(first -> {
-                    Flux<ByteBuf> tail = rest.length() == 0 ? Flux.empty() : read(obj, rest, key);
-                    return Flux.concat(Mono.just((ByteBuf) first), tail).doFinally(s -> key.destroy());
+                    Flux<ByteBuf> tail = rest.length() == 0 ? Flux.empty() : read(obj, rest, ciphers);
+                    // a window on what is decrypted but not yet written: the transport would ask for 128
+                    // segments (8 MiB) at once per response (see SendWindow)
+                    return SendWindow.of(Flux.concat(Mono.just((ByteBuf) first), tail).doFinally(s -> key.destroy()),
+                            SendWindow.DEFAULT_LIMIT);
                 });
     }
 

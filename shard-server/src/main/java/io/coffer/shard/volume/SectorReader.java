@@ -19,8 +19,14 @@ import java.util.zip.CRC32C;
  * for sendfile when no transformation (TLS, compression) sits between the file and the socket.
  */
 public final class SectorReader {
-    /** Chunk size of buffered reads: large enough for few syscalls, small enough to bound memory per read. */
-    public static final int DEFAULT_CHUNK = 256 * 1024;
+    /**
+     * Chunk size of buffered reads: large enough for few syscalls, small enough to bound memory per read.
+     * Four stored segments of the gateway's default layout (64 KiB of plaintext + a 16-byte GCM tag), not
+     * 256 KiB: sectors are cut at whole segments, so a read from a segment boundary then hands the
+     * decryptor whole segments in every chunk, which it decrypts in place. With 256 KiB chunks one segment
+     * in four straddled two chunks and was copied into a staging buffer first.
+     */
+    public static final int DEFAULT_CHUNK = 4 * (64 * 1024 + 16);
     /** Chunks read ahead of the consumer; at most this many chunk buffers are alive per read. */
     static final int READ_AHEAD = 4;
 
