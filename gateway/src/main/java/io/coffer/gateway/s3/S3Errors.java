@@ -4,6 +4,7 @@ import io.coffer.gateway.auth.AuthException;
 import io.coffer.gateway.checksum.DigestException;
 import io.coffer.shard.api.ShardException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import reactor.netty.channel.AbortedException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,6 +45,11 @@ public final class S3Errors {
         if (e instanceof ReadTimeoutException) {
             // the request body stopped arriving for coffer.read-timeout: the client's fault, as in S3
             return new S3Exception(S3Error.REQUEST_TIMEOUT, resource);
+        }
+        if (e instanceof AbortedException) {
+            // the client closed the connection before its body ended: nothing was stored, and it is
+            // not a server fault (no ERROR log, no stack trace); S3 calls a short body IncompleteBody
+            return new S3Exception(S3Error.INCOMPLETE_BODY, resource);
         }
         return new S3Exception(S3Error.INTERNAL_ERROR, resource);
     }
