@@ -11,10 +11,10 @@ import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Route;
 import io.coffer.gateway.s3.S3Router;
+import io.coffer.shard.server.ExchangeTask;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -99,20 +98,11 @@ public final class S3Server {
     }
 
     /**
-     * Starts each exchange in a task of its own on the connection's event loop instead of inside
-     * Reactor Netty's call of the handler. Reactor Netty (1.3.7, reactor-netty#4361) queues a
-     * keep-alive request that arrives before the previous exchange has ended, and replays the queue
-     * later; if a replayed request is answered before that replay returns (a HEAD or GET whose
-     * metadata read and manifest check are synchronous, an error found before any I/O) while its
-     * own end-of-request marker is still queued, nothing asks the channel to read again, and the
-     * connection hangs with the client's next request unread. Started in a later task, the answer
-     * always comes after the queue has drained, so the normal end of the exchange resumes reading.
-     * The task runs on the same thread (no hand-off); see docs/decisions/lmdb-reads-on-caller-thread.md.
+     * Each exchange starts in a task of its own on its event loop ({@link ExchangeTask}): answered
+     * inside Reactor Netty's handler call, a HEAD pipelined behind a PUT left the connection unread.
      */
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        EventLoop[] loop = new EventLoop[1];
-        req.withConnection(c -> loop[0] = c.channel().eventLoop());
-        return Mono.defer(() -> exchange(req, res)).subscribeOn(Schedulers.fromExecutor(loop[0]));
+        return ExchangeTask.later(req, () -> exchange(req, res));
     }
 
     private Mono<Void> exchange(HttpServerRequest req, HttpServerResponse res) {

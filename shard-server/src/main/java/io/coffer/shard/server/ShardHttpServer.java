@@ -8,7 +8,6 @@ import io.coffer.shard.wire.ErrorStatus;
 import io.coffer.shard.wire.RequestSignature;
 import io.coffer.shard.wire.WireCodec;
 import io.coffer.shard.wire.WireFormat;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServer;
@@ -91,17 +89,9 @@ public final class ShardHttpServer implements AutoCloseable {
         server.disposeNow(Duration.ofSeconds(10));
     }
 
-    /**
-     * Starts each exchange in a task of its own on the connection's event loop, never inside Reactor
-     * Netty's call of the handler: Reactor Netty 1.3.7 (reactor-netty#4361) stops reading a
-     * keep-alive connection when a request it queued behind an unfinished exchange is answered
-     * within that call (a health check, a refusal, a metadata point read) while the request's
-     * end marker is still queued. See docs/decisions/lmdb-reads-on-caller-thread.md.
-     */
+    /** Each exchange starts in a task of its own ({@link ExchangeTask}: a health check answered inside the call hangs). */
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        EventLoop[] loop = new EventLoop[1];
-        req.withConnection(c -> loop[0] = c.channel().eventLoop());
-        return Mono.defer(() -> exchange(req, res)).subscribeOn(Schedulers.fromExecutor(loop[0]));
+        return ExchangeTask.later(req, () -> exchange(req, res));
     }
 
     private Mono<Void> exchange(HttpServerRequest req, HttpServerResponse res) {
