@@ -13,6 +13,9 @@
 # usage: benchmarks/scripts/run-bench.sh [options]
 #   --duration 10s       time per workload and repeat (each also bounded by --max-ops)
 #   --warmup 2s          untimed warm-up before each workload
+#   --warm-pass 5s       one untimed pass over all workloads before the measured repeats, for each
+#                        server (0s: none); the repeats then run in the same client JVM, so neither
+#                        the client's nor the server's JIT compiler is measured (2 cores are shared)
 #   --repeats 3          runs per server; the table shows medians
 #   --list-keys 10000    keys in the ListObjectsV2 bucket (100000 for the full run)
 #   --workloads a,b,c    subset of workloads (default: all of issue 5)
@@ -44,6 +47,7 @@ COFFER_SK=benchsecretnotarealone000000000000000000
 
 DURATION=10s
 WARMUP=2s
+WARM_PASS=5s
 REPEATS=3
 LIST_KEYS=10000
 WORKLOADS=""
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --warm-pass) WARM_PASS=$2; shift 2 ;;
     --repeats) REPEATS=$2; shift 2 ;;
     --list-keys) LIST_KEYS=$2; shift 2 ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
@@ -235,19 +240,15 @@ run_load() {
 
 bench_server() {
   local label=$1 endpoint=$2 ak=$3 sk=$4
-  for r in $(seq 1 "$REPEATS"); do
-    note "$label: repeat $r/$REPEATS ($WORKLOADS)"
-    run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-r$r.jsonl" \
-      --workloads "$WORKLOADS" --list-keys "$LIST_KEYS"
-  done
+  note "$label: warm pass ${WARM_PASS} per workload, then $REPEATS repeat(s) ($WORKLOADS)"
+  run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-r{r}.jsonl" \
+    --workloads "$WORKLOADS" --list-keys "$LIST_KEYS" --warm-pass "$WARM_PASS" --repeats "$REPEATS"
   if [ "$SCALE" = 1 ]; then
     for n in $SCALE_KEYS; do
       note "$label: scale, $n objects stored"
-      for r in $(seq 1 "$REPEATS"); do
-        run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-scale$n-r$r.jsonl" \
-          --workloads "$SCALE_WORKLOADS" --bucket "coffer-scale-$n" --list-bucket "coffer-scale-$n" \
-          --list-keys "$n"
-      done
+      run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-scale$n-r{r}.jsonl" \
+        --workloads "$SCALE_WORKLOADS" --bucket "coffer-scale-$n" --list-bucket "coffer-scale-$n" \
+        --list-keys "$n" --repeats "$REPEATS"
     done
   fi
 }
@@ -328,7 +329,7 @@ fi
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 
 # ---- 5. report ------------------------------------------------------------------------------------
-CMD="benchmarks/scripts/run-bench.sh --duration $DURATION --warmup $WARMUP --repeats $REPEATS --list-keys $LIST_KEYS"
+CMD="benchmarks/scripts/run-bench.sh --duration $DURATION --warmup $WARMUP --warm-pass $WARM_PASS --repeats $REPEATS --list-keys $LIST_KEYS"
 [ -n "$CHECKSUM_FLAG" ] && CMD+=" $CHECKSUM_FLAG"
 [ "$SCALE" = 1 ] && CMD+=" --scale-keys \"$SCALE_KEYS\""
 LIMITS_MD=""

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,33 +46,53 @@ public final class LoadGenerator {
         System.exit(errors ? 3 : 0);
     }
 
-    /** Runs every workload in order; each result line is written as soon as it is known. */
+    /**
+     * Runs every workload in order, first once untimed for {@code --warm-pass} each (when set), then
+     * {@code --repeats} measured passes in this one JVM; each result line is written as soon as it is
+     * known, pass {@code r} to {@link LoadOptions#out(int)}.
+     *
+     * <p>Why a warm pass and one JVM: on a 2-core machine a fresh client JVM and a server that has
+     * not yet compiled a workload's code path spend seconds in their JIT compilers, which share the
+     * cores with the work being measured; a few seconds per workload is then mostly warm-up.
+     */
     public static List<WorkloadResult> run(LoadOptions options, PrintStream out, PrintStream log)
             throws IOException, InterruptedException {
         int maxConcurrency = options.workloads().stream().mapToInt(WorkloadSpec::concurrency).max().orElse(1);
         List<WorkloadResult> results = new ArrayList<>();
-        try (S3Client s3 = S3ClientFactory.create(options, Math.max(64, maxConcurrency * 2));
-             Writer file = options.out() == null ? Writer.nullWriter()
-                     : Files.newBufferedWriter(options.out(), StandardCharsets.UTF_8,
-                             StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        try (S3Client s3 = S3ClientFactory.create(options, Math.max(64, maxConcurrency * 2))) {
             ObjectStore store = new ObjectStore(s3, options.seed());
             Workloads workloads = new Workloads(options, store);
-            for (WorkloadSpec spec : options.workloads()) {
-                log.println("# " + options.label() + " " + spec.name() + ": preparing");
-                WorkloadResult r = runOne(options, workloads, spec, log);
-                String line = r.toJson();
-                out.println(line);
-                out.flush();
-                file.write(line);
-                file.write('\n');
-                file.flush();
-                results.add(r);
+            if (!options.warmPass().isZero()) {
+                for (WorkloadSpec spec : options.workloads()) {
+                    log.println("# " + options.label() + " " + spec.name() + ": warm pass");
+                    WorkloadResult r = runOne(options, workloads, spec, options.warmPass(), log);
+                    log.println("# warm pass (not a result): " + r.toJson());
+                }
+            }
+            for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+                Path path = options.out(repeat);
+                try (Writer file = path == null ? Writer.nullWriter()
+                        : Files.newBufferedWriter(path, StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                    for (WorkloadSpec spec : options.workloads()) {
+                        log.println("# " + options.label() + " " + spec.name() + ": preparing (repeat " + repeat + ")");
+                        WorkloadResult r = runOne(options, workloads, spec, options.duration(), log);
+                        String line = r.toJson();
+                        out.println(line);
+                        out.flush();
+                        file.write(line);
+                        file.write('\n');
+                        file.flush();
+                        results.add(r);
+                    }
+                }
             }
         }
         return results;
     }
 
-    private static WorkloadResult runOne(LoadOptions o, Workloads workloads, WorkloadSpec spec, PrintStream log)
+    private static WorkloadResult runOne(LoadOptions o, Workloads workloads, WorkloadSpec spec, Duration duration,
+            PrintStream log)
             throws InterruptedException {
         Workloads.Prepared p;
         try {
@@ -86,7 +108,7 @@ public final class LoadGenerator {
                 WorkloadRunner.run(p.concurrency(), o.warmup(), p.maxOps(), o.seed() + 1, p.op());
             }
             log.println("# " + o.label() + " " + spec.name() + ": running");
-            WorkloadRunner.Tally t = WorkloadRunner.run(p.concurrency(), o.duration(), p.maxOps(), o.seed(), p.op());
+            WorkloadRunner.Tally t = WorkloadRunner.run(p.concurrency(), duration, p.maxOps(), o.seed(), p.op());
             long errors = t.errors();
             String first = t.firstError();
             List<String> late;

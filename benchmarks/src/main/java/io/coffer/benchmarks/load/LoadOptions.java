@@ -34,7 +34,9 @@ public record LoadOptions(
         int deleteObjects,
         boolean checksums,
         int retries,
-        long seed) {
+        long seed,
+        Duration warmPass,
+        int repeats) {
 
     public static final String DEFAULT_WORKLOADS = String.join(",",
             "put-1m-c1", "put-1m-c8", "put-1m-c32", "get-1m-c1", "get-1m-c8", "get-1m-c32",
@@ -68,12 +70,24 @@ public record LoadOptions(
         if (partSize < 5L << 20 || rangeObjectSize < 1 << 20) {
             throw new IllegalArgumentException("--part-size must be >= 5m and --range-object >= 1m");
         }
+        if (warmPass.isNegative() || repeats < 1 || repeats > 9) {
+            throw new IllegalArgumentException("--warm-pass must be >= 0 and --repeats in [1, 9]");
+        }
+        if (repeats > 1 && (out == null || !out.toString().contains("{r}"))) {
+            // each repeat gets a file of its own, so a report can take medians across them
+            throw new IllegalArgumentException("--repeats > 1 needs an --out path containing {r}");
+        }
         if (retries < 0 || retries > 10) {
             throw new IllegalArgumentException("--retries must be in [0, 10]");
         }
         if (listBucket == null || listBucket.isBlank()) {
             listBucket = bucket + "-list-" + listKeys;
         }
+    }
+
+    /** The result file of measured pass {@code repeat} (1-based): {@code {r}} in --out replaced by it. */
+    public Path out(int repeat) {
+        return out == null ? null : Path.of(out.toString().replace("{r}", Integer.toString(repeat)));
     }
 
     public static LoadOptions parse(String[] args) {
@@ -121,7 +135,9 @@ public record LoadOptions(
                 Integer.parseInt(a.getOrDefault("--delete-objects", "2000")),
                 !a.containsKey("--no-checksums") && !"off".equals(a.get("--checksums")),
                 Integer.parseInt(a.getOrDefault("--retries", "0")),
-                Long.parseLong(a.getOrDefault("--seed", "42")));
+                Long.parseLong(a.getOrDefault("--seed", "42")),
+                parseDuration(a.getOrDefault("--warm-pass", "0s")),
+                Integer.parseInt(a.getOrDefault("--repeats", "1")));
     }
 
     /** 500ms, 10s, 5m, 1h, or plain seconds. */
@@ -158,6 +174,7 @@ public record LoadOptions(
                   [--out results.jsonl] [--label coffer] [--bucket coffer-bench] [--list-bucket NAME]
                   [--list-keys 10000] [--page-keys 1000] [--small-pool 1000] [--populate-timeout 30m] [--range-object 256m] [--part-size 8m]
                   [--delete-objects 2000] [--no-checksums] [--retries 0] [--seed 42]
+                  [--warm-pass 0s] [--repeats 1 (more needs --out with {r}, e.g. out-r{r}.jsonl)]
                 workloads: <put|get|head|delete|range|mpu>-<size>-c<N>, list-flat-cN, list-delim-cN
                 default workloads: """ + DEFAULT_WORKLOADS;
     }

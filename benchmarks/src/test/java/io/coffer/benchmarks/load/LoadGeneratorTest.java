@@ -1,6 +1,7 @@
 package io.coffer.benchmarks.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -114,6 +115,25 @@ class LoadGeneratorTest {
             assertTrue(json.contains("\"errors\":0,"), json);
             assertTrue(!json.contains("\"mb_s\":0.0,"), "no throughput: " + json);
         }
+    }
+
+    @Test
+    void warmPassThenRepeatsWriteOneFilePerRepeatAndNoWarmResults() throws Exception {
+        String[] args = {"--endpoint", "http://127.0.0.1:" + port, "--access-key", AK, "--secret-key", SK,
+            "--duration", "1s", "--warm-pass", "1s", "--repeats", "2", "--label", "rep",
+            "--workloads", "put-4k-c2,get-4k-c2", "--small-pool", "10",
+            "--out", dir.resolve("rep-r{r}.jsonl").toString()};
+        List<WorkloadResult> results = LoadGenerator.run(LoadOptions.parse(args),
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
+        assertEquals(4, results.size(), "2 workloads x 2 repeats; the warm pass reports nothing");
+        for (int r = 1; r <= 2; r++) {
+            List<String> lines = Files.readAllLines(dir.resolve("rep-r" + r + ".jsonl"));
+            assertEquals(2, lines.size(), "repeat " + r);
+            for (String json : lines) {
+                assertTrue(json.contains("\"errors\":0,"), json);
+            }
+        }
+        assertFalse(Files.exists(dir.resolve("rep-r3.jsonl")));
     }
 
     @Test

@@ -56,6 +56,14 @@ class WorkloadSpecTest {
                 () -> LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--duration", "0s")));
         assertThrows(IllegalArgumentException.class,
                 () -> LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--part-size", "1m")));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(concat(base, "--endpoint",
+                "http://127.0.0.1:9000", "--repeats", "2", "--out", "one-file.jsonl")));
+        LoadOptions twice = LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000",
+                "--repeats", "2", "--warm-pass", "3s", "--out", "res-r{r}.jsonl"));
+        assertEquals(Duration.ofSeconds(3), twice.warmPass());
+        assertEquals(java.nio.file.Path.of("res-r2.jsonl"), twice.out(2));
+        assertEquals(Duration.ZERO, o.warmPass());
+        assertEquals(1, o.repeats());
         assertEquals(Duration.ofMinutes(30), LoadOptions.parseDuration("30m"));
         assertEquals(Duration.ofSeconds(7), LoadOptions.parseDuration("7"));
     }
