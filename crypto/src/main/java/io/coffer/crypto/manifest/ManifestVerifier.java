@@ -47,13 +47,20 @@ public final class ManifestVerifier {
         return new ManifestVerifier(trusted, entries);
     }
 
-    /** SHA-256 of a signed blob: a cheap, collision-resistant name for "this exact blob". */
-    public static byte[] digest(byte[] signedBlob) {
+    // one per thread: MessageDigest.getInstance (a provider lookup) cost more than hashing a manifest
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(signedBlob);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** SHA-256 of a signed blob: a cheap, collision-resistant name for "this exact blob". */
+    public static byte[] digest(byte[] signedBlob) {
+        MessageDigest d = SHA256.get();
+        d.reset();
+        return d.digest(signedBlob);
     }
 
     /**

@@ -54,6 +54,23 @@ class ManagementEndpointsTest extends GatewayTestBase {
         assertTrue(text.contains("coffer_s3_bytes_out_bytes_total{operation=\"ListObjectsV2\"}"), text);
         assertTrue(text.contains("coffer_s3_errors_total{code=\"NoSuchBucket\",operation=\"HeadBucket\"}"), text);
         assertTrue(text.contains("coffer_s3_requests_inflight"), text);
+
+        // the meters are cached per tag combination: later requests must still count, on the same series
+        String errors = "coffer_s3_errors_total{code=\"NoSuchBucket\",operation=\"HeadBucket\"}";
+        double before = sample(text, errors);
+        for (int i = 0; i < 3; i++) {
+            assertThrows(S3Exception.class, () -> s3.headBucket(b -> b.bucket(bucket + "-missing")));
+        }
+        assertEquals(before + 3, sample(management("GET", "/prometheus", Map.of(), null).bodyText(), errors));
+    }
+
+    private static double sample(String prometheusText, String series) {
+        for (String line : prometheusText.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no sample " + series + " in\n" + prometheusText);
     }
 
     @Test
