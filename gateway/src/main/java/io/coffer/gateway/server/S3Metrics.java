@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +41,7 @@ final class S3Metrics {
                         .minimumExpectedValue(Duration.ofNanos(50_000))
                         .maximumExpectedValue(Duration.ofSeconds(60))
                         .register(registry))
-                .record(System.nanoTime() - r.startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(System.nanoTime() - r.startNanos, TimeUnit.NANOSECONDS);
         long in = r.bytesIn.get();
         if (in > 0) {
             bytesIn.computeIfAbsent(op, k -> Counter.builder("coffer.s3.bytes.in").baseUnit("bytes")
