@@ -11,7 +11,6 @@ import io.coffer.gateway.checksum.ChecksumAlgorithm;
 import io.coffer.gateway.checksum.MultipartChecksum;
 import io.coffer.gateway.checksum.PartChecksums;
 import io.coffer.gateway.s3.S3Error;
-import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.S3Errors;
 import io.coffer.gateway.s3.S3Exception;
 import io.coffer.gateway.s3.S3Handler;
@@ -19,6 +18,7 @@ import io.coffer.gateway.s3.S3Request;
 import io.coffer.gateway.s3.S3Response;
 import io.coffer.gateway.s3.S3Xml;
 import io.coffer.gateway.s3.S3XmlReader;
+import io.coffer.gateway.s3.bucket.BucketAccess;
 import io.coffer.gateway.s3.object.CopySource;
 import io.coffer.gateway.s3.object.ObjectHeaders;
 import io.coffer.gateway.s3.object.KmsKeyring;
@@ -136,9 +136,12 @@ public final class MultipartHandler implements S3Handler {
                         } finally {
                             key.destroy();
                         }
+                        // the object's owner is settled here, where its ACL is given, as PutObject does
+                        ObjectMetadata owned = new ObjectMetadata(metadata.contentType(), metadata.userMetadata(),
+                                BucketAccess.withOwner(metadata.headers(), bucket), metadata.tags());
                         UploadState state = new UploadState(req.bucket(), req.key(), uploadId,
                                 writer.settings().segmentSize(), wrapped[0], sseC == null ? "" : sseC.keyMd5Base64(),
-                                algorithm == null ? "" : algorithm.name(), checksumType, metadata);
+                                algorithm == null ? "" : algorithm.name(), checksumType, owned);
                         return shard.createUpload(new MultipartUpload(req.bucket(), req.key(), uploadId,
                                 System.currentTimeMillis(), state.sign(signer)));
                     })

@@ -464,5 +464,36 @@ class AclEnforcementTest extends GatewayTestBase {
         assertEquals(aliceId, root.getObjectAcl(b -> b.bucket(bucket).key("theirs")).owner().id());
         assertEquals("v", get(alice, bucket, "theirs"));
         assertDenied(() -> get(alice, bucket, "mine"));
+
+        // the same rules for an object written by multipart upload: the ACL comes with the create call
+        multipartPut(bob, bucket, "mpu-theirs", ObjectCannedACL.BUCKET_OWNER_FULL_CONTROL);
+        multipartPut(bob, bucket, "mpu-mine", null);
+        assertEquals(aliceId, root.getObjectAcl(b -> b.bucket(bucket).key("mpu-theirs")).owner().id());
+        assertEquals(bobId, root.getObjectAcl(b -> b.bucket(bucket).key("mpu-mine")).owner().id());
+        assertEquals("part", get(alice, bucket, "mpu-theirs"));
+        assertDenied(() -> get(alice, bucket, "mpu-mine"));
+    }
+
+    @Test
+    void bucketOwnerEnforcedGivesMultipartObjectsToTheBucketOwner() {
+        String bucket = newBucketName("enforced-mpu");
+        alice.createBucket(b -> b.bucket(bucket).objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED));
+        // root may write anywhere; without enforcement it would own what it writes
+        multipartPut(root, bucket, "m", null);
+        assertEquals(aliceId, root.getObjectAcl(b -> b.bucket(bucket).key("m")).owner().id());
+        assertEquals("part", get(alice, bucket, "m"));
+    }
+
+    private static void multipartPut(S3Client s3, String bucket, String key, ObjectCannedACL acl) {
+        String uploadId = s3.createMultipartUpload(b -> {
+            b.bucket(bucket).key(key);
+            if (acl != null) {
+                b.acl(acl);
+            }
+        }).uploadId();
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromString("part")).eTag();
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
     }
 }
