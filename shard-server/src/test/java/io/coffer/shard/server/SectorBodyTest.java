@@ -12,6 +12,7 @@ import io.coffer.shard.contract.ShardSubject;
 import io.coffer.shard.store.LeakWatch;
 import io.coffer.shard.store.ShardConfig;
 import io.coffer.shard.store.ShardStore;
+import io.coffer.shard.store.StoreFixture;
 import io.coffer.shard.wire.BodyMac;
 import io.coffer.shard.wire.ClusterSecret;
 import io.coffer.shard.wire.RequestSignature;
@@ -153,7 +154,7 @@ class SectorBodyTest {
                     .retryWhen(Retry.fixedDelay(50, Duration.ofMillis(100)).filter(e -> e instanceof ShardException x
                             && x.code() == ShardException.Code.UNAVAILABLE));
             assertEquals(LENGTH, put.block(T));
-            assertArrayEquals(bytes, read(client, id));
+            assertArrayEquals(bytes, StoreFixture.read(client, id, 0, -1));
         }
         assertTrue(server.counters().requests() >= 2);
     }
@@ -165,19 +166,5 @@ class SectorBodyTest {
         } catch (java.net.SocketException reset) {
             return -1; // closed with a reset: also a close
         }
-    }
-
-    private static byte[] read(RemoteShard client, SectorId id) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        client.readSector(id, 0, -1).doOnNext(b -> {
-            try {
-                byte[] chunk = new byte[b.readableBytes()];
-                b.readBytes(chunk);
-                out.writeBytes(chunk);
-            } finally {
-                b.release();
-            }
-        }).blockLast(T);
-        return out.toByteArray();
     }
 }

@@ -5,6 +5,7 @@ import io.coffer.shard.api.ObjectVersion;
 import io.coffer.shard.api.SectorId;
 import io.coffer.shard.api.SectorInfo;
 import io.coffer.shard.api.SectorRef;
+import io.coffer.shard.api.Shard;
 import io.coffer.shard.api.ShardException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Small helpers shared by the store tests: bodies, sectors and versions. */
-final class StoreFixture {
+public final class StoreFixture {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Random RANDOM = new Random(42);
 
@@ -47,9 +48,10 @@ final class StoreFixture {
         return store.putSector(id, bytes.length, body(bytes, 64 * 1024)).block(TIMEOUT);
     }
 
-    static byte[] read(ShardStore store, SectorId id, long offset, long length) {
+    /** A sector's bytes (or {@code length} of them from {@code offset}; -1 for the rest), embedded or remote. */
+    public static byte[] read(Shard shard, SectorId id, long offset, long length) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        store.readSector(id, offset, length).doOnNext(b -> {
+        shard.readSector(id, offset, length).doOnNext(b -> {
             try {
                 byte[] chunk = new byte[b.readableBytes()];
                 b.readBytes(chunk);
