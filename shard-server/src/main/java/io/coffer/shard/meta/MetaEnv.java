@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,8 +135,17 @@ public final class MetaEnv implements AutoCloseable {
         return new TableCursor(table.dbi().openCursor(txn), null);
     }
 
-    /** Runs {@code work} in a write transaction and commits it; re-runs it after growing a full map. */
+    /**
+     * Runs {@code work} in a write transaction and commits it; re-runs it after growing a full map.
+     * Inside {@link #writeBatch} on this thread it runs in a transaction nested in the batch's: a
+     * failure (an exception from {@code work}) undoes its own changes only, and its commit makes
+     * them part of the batch, durable or lost with it.
+     */
     public <R> R write(Function<Txn<ByteBuffer>, R> work) {
+        Batch batch = batches.get();
+        if (batch != null) {
+            return batch.nested(work);
+        }
         while (true) {
             long sizeSeen = mapSize.get();
             resizeLock.readLock().lock();
@@ -151,6 +161,78 @@ public final class MetaEnv implements AutoCloseable {
                 resizeLock.readLock().unlock();
             }
             grow(sizeSeen);
+        }
+    }
+
+    /**
+     * Runs every step in one write transaction, committed once: the group committer's way to turn
+     * many small metadata mutations into one LMDB commit (one set of B-tree pages written and later
+     * fsynced, instead of one per mutation, and no contention for LMDB's writer lock). Each step's
+     * {@link #write} calls nest in the batch's transaction, so a step that throws leaves the others'
+     * changes intact; steps catch their own exceptions and keep their results. If the map fills, the
+     * whole batch is aborted, the map grows, and every step runs again (as {@link #write} re-runs
+     * its work), so steps must be re-runnable. Throws if the batch's own commit fails: then no step's
+     * change was committed.
+     */
+    public void writeBatch(List<? extends Runnable> steps) {
+        if (batches.get() != null) {
+            throw new IllegalStateException("writeBatch inside a batch");
+        }
+        while (true) {
+            long sizeSeen = mapSize.get();
+            resizeLock.readLock().lock();
+            Batch batch = null;
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                batch = new Batch(txn);
+                batches.set(batch);
+                for (Runnable step : steps) {
+                    step.run();
+                    if (batch.mapFull) {
+                        break;
+                    }
+                }
+                batches.remove();
+                if (!batch.mapFull) {
+                    txn.commit();
+                    return;
+                }
+            } catch (Env.MapFullException e) {
+                // the commit itself ran out of map: grow and run the batch again
+            } catch (LmdbNativeException e) {
+                throw translate(e);
+            } finally {
+                batches.remove();
+                resizeLock.readLock().unlock();
+            }
+            grow(sizeSeen);
+        }
+    }
+
+    /** The open batch of this thread's {@link #writeBatch}, if any. */
+    private final ThreadLocal<Batch> batches = new ThreadLocal<>();
+
+    private final class Batch {
+        final Txn<ByteBuffer> parent;
+        boolean mapFull;
+
+        Batch(Txn<ByteBuffer> parent) {
+            this.parent = parent;
+        }
+
+        <R> R nested(Function<Txn<ByteBuffer>, R> work) {
+            if (mapFull) {
+                throw new ShardException(ShardException.Code.UNAVAILABLE, "metadata batch is being retried");
+            }
+            try (Txn<ByteBuffer> txn = env.txn(parent)) {
+                R result = work.apply(txn);
+                txn.commit();
+                return result;
+            } catch (Env.MapFullException e) {
+                mapFull = true; // writeBatch aborts the batch, grows the map and runs every step again
+                throw new ShardException(ShardException.Code.UNAVAILABLE, "metadata map full, batch retried", e);
+            } catch (LmdbNativeException e) {
+                throw translate(e);
+            }
         }
     }
 

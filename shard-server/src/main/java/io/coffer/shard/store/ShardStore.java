@@ -120,6 +120,7 @@ public final class ShardStore implements Shard, ControlStore {
         this.reader = new SectorReader(volumes, scheduler);
         this.committer = new GroupCommitter(volumes, config.fsyncPolicy(), scheduler);
         committer.registerMetadataSync(metaSync);
+        committer.registerTransactions(meta.env()::writeBatch);
         this.reclaimer = config.reclaimInterval().isZero() ? null
                 : Flux.interval(config.reclaimInterval(), config.reclaimInterval(), scheduler)
                 .onBackpressureDrop()
@@ -323,7 +324,8 @@ public final class ShardStore implements Shard, ControlStore {
                 return Mono.error(new ShardException(Code.UNAVAILABLE, "sector " + id + " is being written"));
             }
             AtomicBoolean handedOff = new AtomicBoolean();
-            return onScheduler(() -> meta.sector(id))
+            // a point read on the caller: the write below hops to the scheduler anyway
+            return pointRead(() -> meta.sector(id))
                     .flatMap(existing -> {
                         if (existing.isPresent()) {
                             // a retried put of a sector that is already here: same id means same bytes
@@ -366,8 +368,8 @@ public final class ShardStore implements Shard, ControlStore {
         Extent e = w.extent();
         SectorRecord record = new SectorRecord(id, e.volumeIndex(), e.offset(), e.length(), w.crc32c(),
                 SectorState.TEMPORARY, System.currentTimeMillis());
-        return committer.commitVolumes(Set.of(e.volumeIndex()))
-                .then(Mono.fromCallable(() -> meta.insertTemporarySector(record)).subscribeOn(scheduler))
+        // the volume durable and then the record inserted, in one group-commit request
+        return committer.transact(Set.of(e.volumeIndex()), () -> meta.insertTemporarySector(record), false)
                 .onErrorResume(err -> {
                     volumes.free(e); // nothing references the extent: it was never recorded
                     return Mono.error(err);
@@ -584,9 +586,15 @@ public final class ShardStore implements Shard, ControlStore {
 
     // ---------------------------------------------------------------- internals
 
-    /** A metadata mutation, acknowledged once durable per the fsync policy. */
+    /**
+     * A metadata mutation, acknowledged once durable per the fsync policy: under group commit it runs
+     * in the next batch's write transaction and is acknowledged after that batch's metadata sync.
+     */
     private <T> Mono<T> durable(Callable<T> work) {
-        return onScheduler(work).flatMap(r -> committer.commitMetadata(metaSync).thenReturn(r));
+        return Mono.defer(() -> closed
+                        ? Mono.<T>error(new ShardException(Code.UNAVAILABLE, "shard store is closed"))
+                        : committer.transact(Set.of(), work, true))
+                .onErrorMap(ShardStore::toShardException);
     }
 
     /**
@@ -595,11 +603,10 @@ public final class ShardStore implements Shard, ControlStore {
      * committed deletion whose extents were never released would leak their space until restart.
      */
     private <T> Mono<Freed<T>> freeing(Callable<Freed<T>> work) {
-        Mono<Freed<T>> whole = onScheduler(work)
-                .flatMap(f -> committer.commitMetadata(metaSync).then(Mono.fromCallable(() -> {
-                    release(f.sectors());
-                    return f;
-                })));
+        Mono<Freed<T>> whole = durable(work).map(f -> {
+            release(f.sectors());
+            return f;
+        });
         return detached(whole).onErrorMap(ShardStore::toShardException);
     }
 

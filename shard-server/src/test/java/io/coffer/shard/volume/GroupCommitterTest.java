@@ -2,6 +2,7 @@ package io.coffer.shard.volume;
 
 import io.coffer.shard.api.ShardException;
 import io.coffer.shard.api.VolumeState;
+import io.coffer.shard.meta.MetaStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -247,6 +248,88 @@ class GroupCommitterTest {
         assertEquals(FsyncPolicy.NONE, FsyncPolicy.parse("NONE"));
         assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse("sometimes"));
         assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse(null));
+    }
+
+    @Test
+    void transactRunsConcurrentWorkInFewBatchesAfterTheVolumesAndBeforeTheSync() {
+        try (MetaStore meta = MetaStore.open(dataDir.resolve("meta"), 1L << 20, 1L << 30);
+             GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            Volume v = volumes.volume(0);
+            List<String> order = new CopyOnWriteArrayList<>();
+            AtomicLong syncs = new AtomicLong();
+            c.registerMetadataSync(() -> {
+                syncs.incrementAndGet();
+                order.add("sync");
+                meta.sync();
+            });
+            c.registerTransactions(meta.env()::writeBatch);
+            List<String> workThreads = new CopyOnWriteArrayList<>();
+            List<Boolean> results = Flux.range(0, COMMITS)
+                    .flatMap(i -> Mono.fromRunnable(() -> dirty(v, i)).subscribeOn(io)
+                            .then(c.transact(Set.of(0), () -> {
+                                workThreads.add(Thread.currentThread().getName());
+                                // every volume fsync of this request's batch happened before its work
+                                order.add("work after " + v.forceCount() + " fsyncs");
+                                return meta.controlPutIfAbsent("k" + i, new byte[] {i.byteValue()});
+                            }, true)), COMMITS)
+                    .collectList().block(Duration.ofSeconds(30));
+            System.out.printf("transact: %d requests, %d batches, %d volume fsyncs, %d syncs%n",
+                    c.commits(), c.batches(), v.forceCount(), syncs.get());
+            assertEquals(COMMITS, results.size());
+            assertTrue(results.stream().allMatch(Boolean::booleanValue));
+            assertTrue(c.batches() < COMMITS, "no batching: " + c.batches() + " batches");
+            assertTrue(syncs.get() < COMMITS, "a metadata sync per request: " + syncs.get());
+            assertTrue(workThreads.stream().allMatch("coffer-group-commit"::equals), workThreads.toString());
+            assertTrue(order.stream().noneMatch("work after 0 fsyncs"::equals), "work ran before any volume fsync");
+            for (int i = 0; i < COMMITS; i += 37) {
+                assertEquals((byte) i, meta.controlGet("k" + i).orElseThrow()[0]);
+            }
+        }
+    }
+
+    @Test
+    void transactFailsOnlyTheRequestWhoseWorkFailed() {
+        try (MetaStore meta = MetaStore.open(dataDir.resolve("meta"), 1L << 20, 1L << 30);
+             GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            c.registerMetadataSync(meta::sync);
+            c.registerTransactions(meta.env()::writeBatch);
+            // 20 creates of one bucket race into the same few batches: exactly one wins
+            AtomicInteger created = new AtomicInteger();
+            AtomicInteger exists = new AtomicInteger();
+            Flux.range(0, 20)
+                    .flatMap(i -> c.transact(Set.of(), () -> meta.createBucket(
+                                    new io.coffer.shard.api.BucketInfo("b", 1L, "", "", java.util.Map.of())), true)
+                            .doOnNext(b -> created.incrementAndGet())
+                            .onErrorResume(ShardException.class, e -> {
+                                if (e.code() == ShardException.Code.BUCKET_EXISTS) {
+                                    exists.incrementAndGet();
+                                }
+                                return Mono.empty();
+                            }), 20)
+                    .then().block(Duration.ofSeconds(30));
+            assertEquals(1, created.get());
+            assertEquals(19, exists.get());
+            assertTrue(meta.getBucket("b").isPresent());
+        }
+    }
+
+    @Test
+    void transactDoesNotRunWorkWhoseVolumeFailedToFsync() {
+        try (MetaStore meta = MetaStore.open(dataDir.resolve("meta"), 1L << 20, 1L << 30);
+             GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            c.registerMetadataSync(meta::sync);
+            c.registerTransactions(meta.env()::writeBatch);
+            AtomicInteger ran = new AtomicInteger();
+            assertThrows(ShardException.class, () -> c.transact(Set.of(9), () -> {
+                ran.incrementAndGet();
+                meta.controlPut("orphan", new byte[] {1});
+                return Boolean.TRUE;
+            }, true).block(Duration.ofSeconds(10)));
+            assertEquals(0, ran.get());
+            assertTrue(meta.controlGet("orphan").isEmpty());
+            // the committer goes on
+            assertEquals(Boolean.TRUE, c.transact(Set.of(0), () -> Boolean.TRUE, false).block(Duration.ofSeconds(10)));
+        }
     }
 
     private static void dirty(Volume v, int i) {
