@@ -54,39 +54,42 @@ public final class SectorWriter {
                 return Mono.error(new ShardException(ShardException.Code.INVALID_ARGUMENT,
                         "declared length " + expectedLength + " differs from extent length " + extent.length()));
             }
-            Sink sink = new Sink(volumes, volumes.volume(extent.volumeIndex()), extent);
-            long[] received = {0};
-            return DiscardedBuffers.released(Flux.from(body)
-                    // The length check runs before publishOn, so an overlong body errors upstream of the queue:
-                    // publishOn then writes what it holds and delivers the error after, and every buffer this
-                    // writer received has been released by the time the Mono fails.
-                    .<ByteBuf>handle((buf, out) -> {
-                        received[0] += buf.readableBytes();
-                        if (received[0] > expectedLength) {
-                            buf.release();
-                            out.error(new ShardException(ShardException.Code.INVALID_ARGUMENT,
-                                    "body longer than the declared " + expectedLength + " bytes"));
-                        } else {
-                            out.next(buf);
-                        }
-                    })
-                    .publishOn(io, PREFETCH)
-                    .doOnNext(sink::write))
-                    .then(Mono.fromCallable(sink::finish))
-                    .doOnError(e -> sink.abandon())
-                    .doOnCancel(sink::abandon);
+            return stream(new Sink(volumes, expectedLength, extent), body);
         });
     }
 
-    /** Allocates space for {@code length} bytes (on the I/O scheduler, as growth may create a file) and writes. */
+    /**
+     * Allocates space for {@code length} bytes and writes. The allocation runs on the I/O scheduler (growth may
+     * create a file), as the first step of the write there rather than a hop of its own: a small sector costs one
+     * thread hand-off, not two. A failed allocation fails the write, and the body is consumed and released.
+     */
     public Mono<WrittenSector> allocateAndWrite(long length, Publisher<ByteBuf> body) {
-        return Mono.fromCallable(() -> volumes.allocate(length))
-                .subscribeOn(io)
-                .onErrorResume(e -> {
-                    drain(body);
-                    return Mono.error(e);
+        return Mono.defer(() -> stream(new Sink(volumes, length, null), body));
+    }
+
+    private Mono<WrittenSector> stream(Sink sink, Publisher<ByteBuf> body) {
+        long expectedLength = sink.length;
+        long[] received = {0};
+        return DiscardedBuffers.released(Flux.from(body)
+                // The length check runs before publishOn, so an overlong body errors upstream of the queue:
+                // publishOn then writes what it holds and delivers the error after, and every buffer this
+                // writer received has been released by the time the Mono fails.
+                .<ByteBuf>handle((buf, out) -> {
+                    received[0] += buf.readableBytes();
+                    if (received[0] > expectedLength) {
+                        buf.release();
+                        out.error(new ShardException(ShardException.Code.INVALID_ARGUMENT,
+                                "body longer than the declared " + expectedLength + " bytes"));
+                    } else {
+                        out.next(buf);
+                    }
                 })
-                .flatMap(extent -> write(extent, length, body));
+                .publishOn(io, PREFETCH)
+                .doOnNext(sink::write))
+                // on the I/O scheduler too: publishOn delivers the completion there
+                .then(Mono.fromCallable(sink::finish))
+                .doOnError(e -> sink.abandon())
+                .doOnCancel(sink::abandon);
     }
 
     /** A body that will not be written is still consumed, so its buffers are released and the sender unblocked. */
@@ -94,21 +97,28 @@ public final class SectorWriter {
         Flux.from(body).subscribe(ReferenceCountUtil::safeRelease, e -> { });
     }
 
-    /** Per-write state. Writes are serialized by publishOn; {@link #abandon} may race with one write. */
+    /**
+     * Per-write state. Writes are serialized by publishOn; {@link #abandon} may race with one write. The extent is
+     * given, or allocated by the first write (or by {@link #finish} for an empty sector), on the I/O scheduler.
+     */
     private static final class Sink {
         private final VolumeSet volumes;
-        private final Volume volume;
-        private final Extent extent;
+        private final long length;
         private final CRC32C crc = new CRC32C();
+        private Volume volume;
+        private Extent extent;
         private long written;
         private boolean inFlight;
         private boolean abandoned;
         private boolean freed;
 
-        Sink(VolumeSet volumes, Volume volume, Extent extent) {
+        Sink(VolumeSet volumes, long length, Extent extent) {
             this.volumes = volumes;
-            this.volume = volume;
-            this.extent = extent;
+            this.length = length;
+            if (extent != null) {
+                this.extent = extent;
+                this.volume = volumes.volume(extent.volumeIndex());
+            }
         }
 
         void write(ByteBuf buf) {
@@ -120,6 +130,7 @@ public final class SectorWriter {
                 inFlight = true;
             }
             try {
+                allocated();
                 int n = buf.readableBytes();
                 if (written + n > extent.length()) {
                     throw new ShardException(ShardException.Code.INVALID_ARGUMENT,
@@ -136,15 +147,27 @@ public final class SectorWriter {
                 written += n;
             } finally {
                 buf.release();
-                boolean doFree;
+                Extent toFree;
                 synchronized (this) {
                     inFlight = false;
-                    doFree = abandoned && !freed;
+                    boolean doFree = abandoned && !freed && extent != null;
                     freed |= doFree;
+                    toFree = doFree ? extent : null;
                 }
-                if (doFree) {
-                    volumes.free(extent);
+                if (toFree != null) {
+                    volumes.free(toFree);
                 }
+            }
+        }
+
+        /** Allocates the extent on first use; the caller is the one in-flight write (or finish). */
+        private void allocated() {
+            if (extent == null) {
+                Extent e = volumes.allocate(length);
+                synchronized (this) {
+                    extent = e;
+                }
+                volume = volumes.volume(e.volumeIndex());
             }
         }
 
@@ -154,6 +177,16 @@ public final class SectorWriter {
         }
 
         WrittenSector finish() {
+            synchronized (this) {
+                inFlight = true;
+            }
+            try {
+                allocated();
+            } finally {
+                synchronized (this) {
+                    inFlight = false;
+                }
+            }
             if (written != extent.length()) {
                 throw new ShardException(ShardException.Code.INVALID_ARGUMENT,
                         "body ended after " + written + " of the declared " + extent.length() + " bytes");
@@ -162,14 +195,15 @@ public final class SectorWriter {
         }
 
         void abandon() {
-            boolean doFree;
+            Extent toFree;
             synchronized (this) {
                 abandoned = true;
-                doFree = !inFlight && !freed;
+                boolean doFree = !inFlight && !freed && extent != null;
                 freed |= doFree;
+                toFree = doFree ? extent : null;
             }
-            if (doFree) {
-                volumes.free(extent);
+            if (toFree != null) {
+                volumes.free(toFree);
             }
         }
     }
