@@ -50,6 +50,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * manifest) use step 4 alone; {@link #commit} with both arguments suits callers whose transaction already
  * committed and that only need everything durable.
  *
+ * <p>{@link #transact} folds steps 2 to 4 into one request and runs the transaction itself: the batch fsyncs its
+ * volumes, runs every request's metadata work in one LMDB write transaction (nested per request, see
+ * {@code MetaEnv#writeBatch}), commits it, and then syncs. The store uses it for every metadata mutation.
+ *
  * <p>A failed fsync fails every request of the batch that named that volume (never retried: after a failed
  * fsync Linux may have dropped the dirty pages, so a retry can report success without the data). A failed
  * metadata sync fails the requests that asked for it.
