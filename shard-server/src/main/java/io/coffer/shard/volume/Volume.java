@@ -51,6 +51,10 @@ public final class Volume implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final AtomicLong forces = new AtomicLong();
+    /** For {@link #readIfCached}: opened on first use (a new volume's file gets its final name after construction). */
+    private CachedReads.Fd cachedReads;
+    private boolean cachedReadsOpened;
+    private boolean closed;
     private volatile long capacity;
     private volatile VolumeState state;
 
@@ -229,6 +233,25 @@ public final class Volume implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code length} bytes from {@code position} to the native memory at {@code address} only if the page
+     * cache holds all of them, without ever waiting for the disk (see {@link CachedReads}); false on a miss or
+     * where that is not possible, and the caller then reads through the I/O scheduler.
+     */
+    public boolean readIfCached(long address, int length, long position) {
+        checkRange(position, length);
+        CachedReads.Fd fd = cachedReads();
+        return fd != null && fd.read(address, length, position);
+    }
+
+    private synchronized CachedReads.Fd cachedReads() {
+        if (!cachedReadsOpened && !closed) {
+            cachedReadsOpened = true;
+            cachedReads = CachedReads.open(path);
+        }
+        return closed ? null : cachedReads;
+    }
+
     /** fdatasync: makes written sector bytes durable (the file length does not change on writes). */
     public void force() {
         try {
@@ -273,6 +296,12 @@ public final class Volume implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (cachedReads != null) {
+                cachedReads.close(); // for real once no read is in flight
+            }
+        }
         try {
             channel.close();
         } catch (IOException e) {

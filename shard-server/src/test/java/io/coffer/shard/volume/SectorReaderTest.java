@@ -2,6 +2,7 @@ package io.coffer.shard.volume;
 
 import io.coffer.shard.api.ShardException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,7 @@ import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +129,62 @@ class SectorReaderTest {
                 .verify(Duration.ofSeconds(5));
         sleep(200);
         alloc.assertAllReleased();
+    }
+
+    @Test
+    void aSmallReadOfCachedBytesRunsOnTheCallerWithoutTheScheduler() {
+        // the sector was just written, so its pages are in the page cache
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        byte[] got = concatAndRelease(reader.read(extent, 100, 1000, alloc)
+                .doOnNext(b -> threads.add(Thread.currentThread().getName()))
+                .collectList().block(Duration.ofSeconds(10)));
+        assertArrayEquals(Arrays.copyOfRange(data, 100, 1100), got);
+        if (CachedReads.available()) {
+            assertEquals(1, reader.cachedReads());
+            assertEquals(List.of(Thread.currentThread().getName()), threads);
+        } else {
+            // this kernel or file system refused RWF_NOWAIT (the first try turned the fast path off):
+            // the read went the scheduler's way and is still correct
+            assertEquals(0, reader.cachedReads());
+            assertTrue(threads.get(0).startsWith("test-io"), threads.toString());
+        }
+        // a read of more than one chunk always goes through the scheduler
+        List<String> big = new java.util.concurrent.CopyOnWriteArrayList<>();
+        concatAndRelease(reader.read(extent, 0, CHUNK + 1, alloc)
+                .doOnNext(b -> big.add(Thread.currentThread().getName()))
+                .collectList().block(Duration.ofSeconds(10)));
+        assertTrue(big.stream().allMatch(t -> t.startsWith("test-io")), big.toString());
+        alloc.assertAllReleased();
+    }
+
+    @Test
+    void aCachedReadCancelledBeforeDemandReleasesItsBuffer() {
+        for (int i = 0; i < 20; i++) {
+            StepVerifier.create(reader.read(extent, i * 10L, 500, alloc), 0)
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(5));
+        }
+        alloc.assertAllReleased();
+    }
+
+    @Test
+    void cachedReadsOfAClosedVolumeMissInsteadOfFailing() {
+        Volume v = volumes.volume(extent.volumeIndex());
+        ByteBuf target = Unpooled.directBuffer(64, 64);
+        try {
+            long address = target.memoryAddress();
+            boolean before = v.readIfCached(address, 64, extent.offset());
+            assertEquals(CachedReads.available(), before);
+            if (before) {
+                byte[] got = new byte[64];
+                target.getBytes(0, got);
+                assertArrayEquals(Arrays.copyOf(data, 64), got);
+            }
+            v.close();
+            assertFalse(v.readIfCached(address, 64, extent.offset()));
+        } finally {
+            target.release();
+        }
     }
 
     @Test
