@@ -318,7 +318,8 @@ def main():
                f"{coffer or 'not measured (no gateway jar serving S3 yet)'}. "
                f"Client: AWS SDK for Java v2, sync + Apache HTTP client, path-style, checksums {checksums}, "
                f"no retries. Medians of {repeats} repeat(s); throughput counts only verified bytes "
-               f"(MB/s = 10^6 B/s); list rows are pages/s. Commit {machine.get('commit', '?')}.")
+               f"(MB/s = 10^6 B/s); list rows are pages/s. Commit {machine.get('commit', '?')}."
+               + (f" Run order: {machine['order']}." if "order" in machine else ""))
     out.append("")
     if not have_coffer:
         out.append("**Coffer's columns are pending**: the gateway had not landed when this run was made, so "

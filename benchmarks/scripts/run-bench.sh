@@ -3,10 +3,16 @@
 #   1. builds benchmarks/target/coffer-benchmarks.jar (and the gateway jar) if missing or stale,
 #   2. measures the physical limits once with ../shared/tools/limits/run.sh (skipped with a note
 #      when that harness is not there),
-#   3. starts s3proxy (filesystem backend) and runs the workloads against it REPEATS times,
-#   4. starts Coffer embedded (java -jar gateway/target/coffer-gateway.jar, fresh data dir, fixed
-#      root keys) if the jar exists and answers, and runs the same workloads REPEATS times,
-#   5. writes the medians into docs/benchmarks.md (between the load-benchmark markers) and plots
+#   3. starts s3proxy (filesystem backend) and Coffer embedded (java -jar
+#      gateway/target/coffer-gateway.jar, fresh data dir, fixed root keys) if the jar exists and
+#      answers, both at once, and runs ONE load generator paired against both: every workload
+#      against s3proxy and against Coffer back to back before the next one, in a warm pass and then
+#      in each of REPEATS repeats, which of the two goes first alternating per repeat, so that the
+#      changing load of other jobs on the shared cores hits both alike
+#      (docs/decisions/benchmark-paired-runs.md). With --sequential (the order before paired runs):
+#      s3proxy alone gets all workloads REPEATS times, is stopped, then Coffer alone gets the same.
+#      With one server in --servers only that one is started and measured,
+#   4. writes the medians into docs/benchmarks.md (between the load-benchmark markers) and plots
 #      throughput against concurrency to docs/benchmarks-concurrency.png.
 # Every server listens on 127.0.0.1 only and is stopped on exit (trap). Every wait is bounded.
 #
@@ -20,6 +26,7 @@
 #   --list-keys 10000    keys in the ListObjectsV2 bucket (100000 for the full run)
 #   --workloads a,b,c    subset of workloads (default: all of issue 5)
 #   --servers s3proxy,coffer
+#   --sequential         one server after the other, each with a generator of its own (not paired)
 #   --no-limits          do not run the limits harness (the table then has no limit ratios)
 #   --no-checksums       turn the SDK's default checksums off (default: on, as users' tools)
 #   --scale              also measure PUT/GET/LIST latency with 10^4 objects stored (10^6 with
@@ -58,6 +65,7 @@ SCALE=0
 SCALE_KEYS="10000"
 POPULATE_TIMEOUT=30m
 WRITE_DOC=1
+SEQUENTIAL=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -74,6 +82,7 @@ while [ $# -gt 0 ]; do
     --scale-keys) SCALE=1; SCALE_KEYS=$2; shift 2 ;;
     --populate-timeout) POPULATE_TIMEOUT=$2; shift 2 ;;
     --no-doc) WRITE_DOC=0; shift ;;
+    --sequential) SEQUENTIAL=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -225,112 +234,184 @@ ALL_WORKLOADS+=",list-flat-c1,list-delim-c1,mpu-256m-c4,mpu-1g-c4,delete-4k-c16"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
 SCALE_WORKLOADS="put-4k-c1,get-4k-c1,list-flat-c1,list-delim-c1"
 
-# run_load LABEL ENDPOINT AK SK OUT [extra args...]: one LoadGenerator run; errors are counted
-# in its JSON lines, so its exit status 3 (some errors) does not stop the script
+# endpoint and keys of each server, by label
+declare -A ENDPOINT=([s3proxy]="http://127.0.0.1:$S3PROXY_PORT" [coffer]="http://127.0.0.1:$COFFER_PORT")
+declare -A ACCESS_KEY=([s3proxy]=bench-access [coffer]=$COFFER_AK)
+declare -A SECRET_KEY=([s3proxy]=bench-secret-not-a-real-one [coffer]=$COFFER_SK)
+
+# run_load WHAT LIMIT OUT [args...]: one LoadGenerator run of at most LIMIT seconds, its targets in
+# args; errors are counted in its JSON lines, so its exit status 3 (some errors) does not stop the script
 run_load() {
-  local label=$1 endpoint=$2 ak=$3 sk=$4 out=$5; shift 5
+  local what=$1 limit=$2 out=$3; shift 3
   local rc=0
-  timeout 7200 java -Xmx1g -cp "$JAR" io.coffer.benchmarks.load.LoadGenerator \
-    --endpoint "$endpoint" --access-key "$ak" --secret-key "$sk" --region us-east-1 \
-    --label "$label" --duration "$DURATION" --warmup "$WARMUP" --out "$out" \
+  timeout "$limit" java -Xmx1g -cp "$JAR" io.coffer.benchmarks.load.LoadGenerator --region us-east-1 \
+    --duration "$DURATION" --warmup "$WARMUP" --out "$out" \
     --populate-timeout "$POPULATE_TIMEOUT" $CHECKSUM_FLAG "$@" >/dev/null 2>>"$LOG" || rc=$?
-  if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then note "$label: LoadGenerator exited $rc (see $LOG)"; fi
+  if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then note "$what: LoadGenerator exited $rc (see $LOG)"; fi
   return 0
 }
 
-bench_server() {
-  local label=$1 endpoint=$2 ak=$3 sk=$4
-  note "$label: warm pass ${WARM_PASS} per workload, then $REPEATS repeat(s) ($WORKLOADS)"
-  run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-r{r}.jsonl" \
+# bench LABEL [PEER]: the workloads against one server, or paired against two (each workload against
+# both back to back, LABEL first in the warm pass and in odd repeats, PEER first in even ones); the
+# results of each server go to $RESULTS/<label>-r<N>.jsonl and <label>-scale<keys>-r<N>.jsonl
+bench() {
+  local label=$1 peer=${2:-}
+  local what=$label limit=7200
+  local targets=(--label "$label" --endpoint "${ENDPOINT[$label]}"
+                 --access-key "${ACCESS_KEY[$label]}" --secret-key "${SECRET_KEY[$label]}")
+  if [ -n "$peer" ]; then
+    targets+=(--peer-label "$peer" --peer-endpoint "${ENDPOINT[$peer]}"
+              --peer-access-key "${ACCESS_KEY[$peer]}" --peer-secret-key "${SECRET_KEY[$peer]}")
+    what="$label + $peer, paired"
+    limit=14400
+  fi
+  note "$what: warm pass ${WARM_PASS} per workload, then $REPEATS repeat(s) ($WORKLOADS)"
+  run_load "$what" "$limit" "$RESULTS/{label}-r{r}.jsonl" "${targets[@]}" \
     --workloads "$WORKLOADS" --list-keys "$LIST_KEYS" --warm-pass "$WARM_PASS" --repeats "$REPEATS"
   if [ "$SCALE" = 1 ]; then
     for n in $SCALE_KEYS; do
-      note "$label: scale, $n objects stored"
-      run_load "$label" "$endpoint" "$ak" "$sk" "$RESULTS/$label-scale$n-r{r}.jsonl" \
+      note "$what: scale, $n objects stored"
+      run_load "$what" "$limit" "$RESULTS/{label}-scale$n-r{r}.jsonl" "${targets[@]}" \
         --workloads "$SCALE_WORKLOADS" --bucket "coffer-scale-$n" --list-bucket "coffer-scale-$n" \
         --list-keys "$n" --repeats "$REPEATS"
     done
   fi
 }
 
-# ---- 3. s3proxy ------------------------------------------------------------------------------------
-if [[ ",$SERVERS," == *",s3proxy,"* ]]; then
-  S3P_JAR=$WORK/s3proxy/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar
-  if [ ! -f "$S3P_JAR" ]; then
+# ---- 3. the servers --------------------------------------------------------------------------------
+S3P_PID=""
+C_PID=""
+C_UP=0
+
+# start_s3proxy: fetches s3proxy when needed and starts it; fails (with a note) when it does not answer
+start_s3proxy() {
+  local jar=$WORK/s3proxy/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar
+  if [ ! -f "$jar" ]; then
     note "fetching org.gaul:s3proxy:$S3PROXY_VERSION (jar-with-dependencies) from Maven Central"
     mkdir -p "$WORK/s3proxy"
     (cd "$WORK/s3proxy" && timeout 900 mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
         -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
         -DoutputDirectory="$WORK/s3proxy") >>"$LOG" 2>&1 || true
   fi
-  if [ ! -f "$S3P_JAR" ]; then
+  if [ ! -f "$jar" ]; then
     note "s3proxy $S3PROXY_VERSION could not be fetched; skipping the peer"
+    return 1
   elif ! port_free "$S3PROXY_PORT"; then
     note "127.0.0.1:$S3PROXY_PORT is taken; set S3PROXY_PORT; skipping the peer"
-  else
-    # the data dir is kept between runs so the listing buckets are populated once
-    mkdir -p "$WORK/s3proxy-data"
-    cat > "$WORK/s3proxy/s3proxy.conf" <<EOF
+    return 1
+  fi
+  # the data dir is kept between runs so the listing buckets are populated once
+  mkdir -p "$WORK/s3proxy-data"
+  cat > "$WORK/s3proxy/s3proxy.conf" <<EOF
 s3proxy.endpoint=http://127.0.0.1:$S3PROXY_PORT
 s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=bench-access
-s3proxy.credential=bench-secret-not-a-real-one
+s3proxy.identity=${ACCESS_KEY[s3proxy]}
+s3proxy.credential=${SECRET_KEY[s3proxy]}
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$WORK/s3proxy-data
 EOF
-    echo "s3proxy=$S3PROXY_VERSION (filesystem backend, -Xmx1g)" >> "$RESULTS/machine.txt"
-    note "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$S3PROXY_PORT"
-    LOG_LEVEL=warn java -Xmx1g -jar "$S3P_JAR" --properties "$WORK/s3proxy/s3proxy.conf" \
-      > "$RESULTS/s3proxy.log" 2>&1 &
-    S3P_PID=$!
-    PIDS+=("$S3P_PID")
-    if wait_http "$S3PROXY_PORT" "$S3P_PID" 180; then
-      bench_server s3proxy "http://127.0.0.1:$S3PROXY_PORT" bench-access bench-secret-not-a-real-one
-      record_peak_rss s3proxy "$S3P_PID"
-    else
-      note "s3proxy did not answer within 180 s (see $RESULTS/s3proxy.log)"
-    fi
-    stop_pid "$S3P_PID"
-  fi
-fi
+  echo "s3proxy=$S3PROXY_VERSION (filesystem backend, -Xmx1g)" >> "$RESULTS/machine.txt"
+  note "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$S3PROXY_PORT"
+  LOG_LEVEL=warn java -Xmx1g -jar "$jar" --properties "$WORK/s3proxy/s3proxy.conf" \
+    > "$RESULTS/s3proxy.log" 2>&1 &
+  S3P_PID=$!
+  PIDS+=("$S3P_PID")
+  wait_http "$S3PROXY_PORT" "$S3P_PID" 180 && return 0
+  note "s3proxy did not answer within 180 s (see $RESULTS/s3proxy.log)"
+  stop_pid "$S3P_PID"
+  S3P_PID=""
+  return 1
+}
 
-# ---- 4. Coffer embedded ------------------------------------------------------------------------------
-if [[ ",$SERVERS," == *",coffer,"* ]]; then
+# stop_s3proxy: records its peak RSS and stops it (when it runs)
+stop_s3proxy() {
+  [ -n "$S3P_PID" ] || return 0
+  record_peak_rss s3proxy "$S3P_PID"
+  stop_pid "$S3P_PID"
+  S3P_PID=""
+}
+
+# start_coffer: starts Coffer embedded (fresh data dir) and its memory sampler; fails (with a note)
+# when the jar is missing or Coffer does not answer
+start_coffer() {
   if [ ! -f "$GATEWAY_JAR" ]; then
     note "Coffer: $GATEWAY_JAR not built; Coffer's columns stay pending"
+    return 1
   elif ! port_free "$COFFER_PORT"; then
     note "127.0.0.1:$COFFER_PORT is taken; set COFFER_PORT; skipping Coffer"
-  else
-    CDATA=$WORK/coffer-data-$STAMP
-    mkdir -p "$CDATA"
-    note "starting Coffer embedded on 127.0.0.1:$COFFER_PORT (data $CDATA)"
-    COFFER_DATA_DIR=$CDATA COFFER_S3_PORT=$COFFER_PORT COFFER_MANAGEMENT_PORT=$COFFER_MGMT_PORT \
-    COFFER_BIND_HOST=127.0.0.1 MICRONAUT_SERVER_HOST=127.0.0.1 \
-    COFFER_ROOT_ACCESS_KEY=$COFFER_AK COFFER_ROOT_SECRET_KEY=$COFFER_SK \
-      java $COFFER_JAVA_OPTS -XX:NativeMemoryTracking=summary -jar "$GATEWAY_JAR" > "$RESULTS/coffer.log" 2>&1 &
-    C_PID=$!
-    sample_heap_direct coffer "$C_PID" "$RESULTS/coffer-memory.txt" &
-    NMT_PID=$!
-    PIDS+=("$C_PID")
-    if wait_http "$COFFER_PORT" "$C_PID" 180; then
-      echo "coffer=embedded, gateway at commit $(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null), COFFER_FSYNC=${COFFER_FSYNC:-its default}" \
-        >> "$RESULTS/machine.txt"
-      bench_server coffer "http://127.0.0.1:$COFFER_PORT" "$COFFER_AK" "$COFFER_SK"
-      record_peak_rss coffer "$C_PID"
-    else
-      note "Coffer did not answer within 180 s (see $RESULTS/coffer.log); its columns stay pending"
-    fi
-    stop_pid "$C_PID"
-    wait "$NMT_PID" 2>/dev/null || true
-    [ -f "$RESULTS/coffer-memory.txt" ] && cat "$RESULTS/coffer-memory.txt" >> "$RESULTS/machine.txt"
-    rm -rf "$CDATA"
+    return 1
+  fi
+  CDATA=$WORK/coffer-data-$STAMP
+  mkdir -p "$CDATA"
+  note "starting Coffer embedded on 127.0.0.1:$COFFER_PORT (data $CDATA)"
+  COFFER_DATA_DIR=$CDATA COFFER_S3_PORT=$COFFER_PORT COFFER_MANAGEMENT_PORT=$COFFER_MGMT_PORT \
+  COFFER_BIND_HOST=127.0.0.1 MICRONAUT_SERVER_HOST=127.0.0.1 \
+  COFFER_ROOT_ACCESS_KEY=$COFFER_AK COFFER_ROOT_SECRET_KEY=$COFFER_SK \
+    java $COFFER_JAVA_OPTS -XX:NativeMemoryTracking=summary -jar "$GATEWAY_JAR" > "$RESULTS/coffer.log" 2>&1 &
+  C_PID=$!
+  sample_heap_direct coffer "$C_PID" "$RESULTS/coffer-memory.txt" &
+  NMT_PID=$!
+  PIDS+=("$C_PID")
+  if wait_http "$COFFER_PORT" "$C_PID" 180; then
+    C_UP=1
+    echo "coffer=embedded, gateway at commit $(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null), COFFER_FSYNC=${COFFER_FSYNC:-its default}" \
+      >> "$RESULTS/machine.txt"
+    return 0
+  fi
+  note "Coffer did not answer within 180 s (see $RESULTS/coffer.log); its columns stay pending"
+  stop_coffer
+  return 1
+}
+
+# stop_coffer: records its peak RSS (when it answered) and its memory peaks, stops it, removes its data
+stop_coffer() {
+  [ -n "$C_PID" ] || return 0
+  [ "$C_UP" = 1 ] && record_peak_rss coffer "$C_PID"
+  stop_pid "$C_PID"
+  C_PID=""
+  C_UP=0
+  wait "$NMT_PID" 2>/dev/null || true
+  [ -f "$RESULTS/coffer-memory.txt" ] && cat "$RESULTS/coffer-memory.txt" >> "$RESULTS/machine.txt"
+  rm -rf "$CDATA"
+}
+
+want() { [[ ",$SERVERS," == *",$1,"* ]]; }
+
+if want s3proxy && want coffer && [ "$SEQUENTIAL" = 0 ]; then
+  # paired: both servers resident, one generator interleaving them workload by workload
+  s3p_up=0
+  start_s3proxy && s3p_up=1
+  if start_coffer && [ "$s3p_up" = 1 ]; then
+    echo "order=paired (each workload against both servers back to back, order alternating per repeat)" \
+      >> "$RESULTS/machine.txt"
+    bench s3proxy coffer
+  elif [ "$s3p_up" = 1 ]; then
+    bench s3proxy
+  elif [ "$C_UP" = 1 ]; then
+    bench coffer
+  fi
+  stop_s3proxy
+  stop_coffer
+else
+  if want s3proxy && want coffer; then
+    echo "order=sequential (all workloads against s3proxy, which is then stopped, then all against Coffer)" \
+      >> "$RESULTS/machine.txt"
+  fi
+  if want s3proxy; then
+    start_s3proxy && bench s3proxy
+    stop_s3proxy
+  fi
+  if want coffer; then
+    start_coffer && bench coffer
+    stop_coffer
   fi
 fi
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"
 
-# ---- 5. report ------------------------------------------------------------------------------------
+# ---- 4. report ------------------------------------------------------------------------------------
 CMD="benchmarks/scripts/run-bench.sh --duration $DURATION --warmup $WARMUP --warm-pass $WARM_PASS --repeats $REPEATS --list-keys $LIST_KEYS"
 [ -n "$CHECKSUM_FLAG" ] && CMD+=" $CHECKSUM_FLAG"
+[ "$SEQUENTIAL" = 1 ] && CMD+=" --sequential"
 [ "$SCALE" = 1 ] && CMD+=" --scale-keys \"$SCALE_KEYS\""
 LIMITS_MD=""
 for c in "$ROOT/../shared/LIMITS.md" /work/shared/LIMITS.md; do [ -f "$c" ] && { LIMITS_MD=$c; break; }; done

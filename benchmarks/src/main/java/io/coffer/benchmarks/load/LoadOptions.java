@@ -11,6 +11,9 @@ import java.util.Map;
 /**
  * Command-line options of {@link LoadGenerator}. Every workload is bounded twice: by
  * {@code duration} (no new operation starts after it) and by {@code maxOps}.
+ *
+ * <p>{@code endpoint}, the keys and {@code label} are the first target; {@code peer} is the second
+ * one of a paired run (the {@code --peer-*} options, all four or none), or null.
  */
 public record LoadOptions(
         URI endpoint,
@@ -36,7 +39,11 @@ public record LoadOptions(
         int retries,
         long seed,
         Duration warmPass,
-        int repeats) {
+        int repeats,
+        Target peer) {
+
+    /** One server the generator measures: its label in the result lines, where it is, its keys. */
+    public record Target(String label, URI endpoint, String accessKey, String secretKey) {}
 
     public static final String DEFAULT_WORKLOADS = String.join(",",
             "put-1m-c1", "put-1m-c8", "put-1m-c32", "get-1m-c1", "get-1m-c8", "get-1m-c32",
@@ -48,11 +55,7 @@ public record LoadOptions(
         if (endpoint == null || accessKey == null || secretKey == null) {
             throw new IllegalArgumentException("--endpoint, --access-key and --secret-key are required");
         }
-        String host = endpoint.getHost();
-        if (!"127.0.0.1".equals(host)) {
-            // the benchmark only ever talks to a server on this machine
-            throw new IllegalArgumentException("--endpoint must be on 127.0.0.1, got " + endpoint);
-        }
+        requireLoopback("--endpoint", endpoint);
         if (workloads == null || workloads.isEmpty()) {
             throw new IllegalArgumentException("--workloads is empty");
         }
@@ -77,6 +80,16 @@ public record LoadOptions(
             // each repeat gets a file of its own, so a report can take medians across them
             throw new IllegalArgumentException("--repeats > 1 needs an --out path containing {r}");
         }
+        if (peer != null) {
+            requireLoopback("--peer-endpoint", peer.endpoint());
+            if (peer.label().equals(label)) {
+                throw new IllegalArgumentException("--peer-label must differ from --label, both are '" + label + "'");
+            }
+            if (out == null || !out.toString().contains("{label}")) {
+                // each target gets files of its own, named by its label
+                throw new IllegalArgumentException("a paired run (--peer-*) needs an --out path containing {label}");
+            }
+        }
         if (retries < 0 || retries > 10) {
             throw new IllegalArgumentException("--retries must be in [0, 10]");
         }
@@ -85,9 +98,28 @@ public record LoadOptions(
         }
     }
 
-    /** The result file of measured pass {@code repeat} (1-based): {@code {r}} in --out replaced by it. */
+    private static void requireLoopback(String option, URI endpoint) {
+        if (!"127.0.0.1".equals(endpoint.getHost())) {
+            // the benchmark only ever talks to a server on this machine
+            throw new IllegalArgumentException(option + " must be on 127.0.0.1, got " + endpoint);
+        }
+    }
+
+    /** The targets in their order of the warm pass: the first, then the peer when there is one. */
+    public List<Target> targets() {
+        Target first = new Target(label, endpoint, accessKey, secretKey);
+        return peer == null ? List.of(first) : List.of(first, peer);
+    }
+
+    /** The result file of measured pass {@code repeat} (1-based) of the first target. */
     public Path out(int repeat) {
-        return out == null ? null : Path.of(out.toString().replace("{r}", Integer.toString(repeat)));
+        return out(repeat, label);
+    }
+
+    /** The result file of measured pass {@code repeat} of target {@code label}: --out with {r} and {label} replaced. */
+    public Path out(int repeat, String label) {
+        return out == null ? null
+                : Path.of(out.toString().replace("{r}", Integer.toString(repeat)).replace("{label}", label));
     }
 
     public static LoadOptions parse(String[] args) {
@@ -113,6 +145,13 @@ public record LoadOptions(
             }
         }
         String endpoint = a.get("--endpoint");
+        List<String> peerOptions = List.of("--peer-endpoint", "--peer-access-key", "--peer-secret-key", "--peer-label");
+        long peerGiven = peerOptions.stream().filter(a::containsKey).count();
+        if (peerGiven != 0 && peerGiven != peerOptions.size()) {
+            throw new IllegalArgumentException(String.join(", ", peerOptions) + " go together: all four or none");
+        }
+        Target peer = peerGiven == 0 ? null : new Target(a.get("--peer-label"), URI.create(a.get("--peer-endpoint")),
+                a.get("--peer-access-key"), a.get("--peer-secret-key"));
         return new LoadOptions(
                 endpoint == null ? null : URI.create(endpoint),
                 a.get("--access-key"),
@@ -137,7 +176,8 @@ public record LoadOptions(
                 Integer.parseInt(a.getOrDefault("--retries", "0")),
                 Long.parseLong(a.getOrDefault("--seed", "42")),
                 parseDuration(a.getOrDefault("--warm-pass", "0s")),
-                Integer.parseInt(a.getOrDefault("--repeats", "1")));
+                Integer.parseInt(a.getOrDefault("--repeats", "1")),
+                peer);
     }
 
     /** 500ms, 10s, 5m, 1h, or plain seconds. */
@@ -175,6 +215,8 @@ public record LoadOptions(
                   [--list-keys 10000] [--page-keys 1000] [--small-pool 1000] [--populate-timeout 30m] [--range-object 256m] [--part-size 8m]
                   [--delete-objects 2000] [--no-checksums] [--retries 0] [--seed 42]
                   [--warm-pass 0s] [--repeats 1 (more needs --out with {r}, e.g. out-r{r}.jsonl)]
+                  [--peer-endpoint http://127.0.0.1:18080 --peer-access-key AK --peer-secret-key SK
+                   --peer-label s3proxy (paired run: all four, and --out with {label}, e.g. {label}-r{r}.jsonl)]
                 workloads: <put|get|head|delete|range|mpu>-<size>-c<N>, list-flat-cN, list-delim-cN
                 default workloads: """ + DEFAULT_WORKLOADS;
     }

@@ -18,12 +18,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3ClientFactory {
     private S3ClientFactory() {}
 
-    public static S3Client create(LoadOptions o, int maxConnections) {
+    /** A client for {@code target}, configured by {@code o} (region, checksums, retries). */
+    public static S3Client create(LoadOptions o, LoadOptions.Target target, int maxConnections) {
         var builder = S3Client.builder()
-                .endpointOverride(o.endpoint())
+                .endpointOverride(target.endpoint())
                 .region(Region.of(o.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(o.accessKey(), o.secretKey())))
+                        AwsBasicCredentials.create(target.accessKey(), target.secretKey())))
                 .forcePathStyle(true)
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(maxConnections)

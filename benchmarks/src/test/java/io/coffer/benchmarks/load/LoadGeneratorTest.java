@@ -18,7 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the generator against s3proxy (the peer server, started as a child process from the jar
  * the build copies to target/s3proxy: on the classpath its bundled Jetty and AWS SDK would clash
- * with ours) and against a lying server that answers with the wrong bytes.
+ * with ours), paired against two of them, and against a lying server that answers with the wrong
+ * bytes.
  */
 class LoadGeneratorTest {
     private static final String AK = "test-access";
@@ -43,50 +47,67 @@ class LoadGeneratorTest {
     @TempDir
     static Path dir;
 
-    private static Process s3proxy;
+    private static S3proxy s3proxy;
     private static int port;
+
+    /** An s3proxy child process with a data directory and an identity of its own. */
+    private record S3proxy(Process process, int port, Path data) {
+        static S3proxy start(String name, String accessKey, String secretKey) throws Exception {
+            Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"));
+            assertTrue(Files.isRegularFile(jar), "s3proxy jar missing at " + jar + " (the build copies it)");
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path data = Files.createDirectories(dir.resolve(name + "-data"));
+            Path conf = dir.resolve(name + ".conf");
+            Path log = dir.resolve(name + ".log");
+            Files.writeString(conf, String.join("\n",
+                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + accessKey,
+                    "s3proxy.credential=" + secretKey,
+                    "jclouds.provider=filesystem",
+                    "jclouds.filesystem.basedir=" + data) + "\n");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--properties",
+                    conf.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().put("LOG_LEVEL", "warn");
+            S3proxy server = new S3proxy(pb.start(), port, data);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (true) {
+                try (Socket ignored = new Socket("127.0.0.1", port)) {
+                    return server;
+                } catch (IOException notYet) {
+                    if (!server.process().isAlive() || System.nanoTime() > deadline) {
+                        server.stop();
+                        throw new AssertionError(name + " did not listen within 120 s: " + Files.readString(log));
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     @BeforeAll
     static void startS3proxy() throws Exception {
-        Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"));
-        assertTrue(Files.isRegularFile(jar), "s3proxy jar missing at " + jar + " (the build copies it)");
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path data = Files.createDirectories(dir.resolve("s3proxy-data"));
-        Path conf = dir.resolve("s3proxy.conf");
-        Files.writeString(conf, String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + port,
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + AK,
-                "s3proxy.credential=" + SK,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + data) + "\n");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--properties", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("s3proxy.log").toFile());
-        pb.environment().put("LOG_LEVEL", "warn");
-        s3proxy = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException notYet) {
-                assertTrue(s3proxy.isAlive(), "s3proxy exited: " + Files.readString(dir.resolve("s3proxy.log")));
-                assertTrue(System.nanoTime() < deadline, "s3proxy did not listen within 120 s");
-                Thread.sleep(200);
-            }
-        }
+        s3proxy = S3proxy.start("s3proxy", AK, SK);
+        port = s3proxy.port();
     }
 
     @AfterAll
     static void stopS3proxy() throws InterruptedException {
         if (s3proxy != null) {
-            s3proxy.destroy();
-            if (!s3proxy.waitFor(20, TimeUnit.SECONDS)) {
-                s3proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            s3proxy.stop();
         }
     }
 
@@ -134,6 +155,58 @@ class LoadGeneratorTest {
             }
         }
         assertFalse(Files.exists(dir.resolve("rep-r3.jsonl")));
+    }
+
+    /**
+     * Two real servers with different keys (a client that sent one server's requests to the other
+     * would be refused): every workload runs against both before the next, the first target first
+     * in the warm pass and in odd repeats, the peer first in even ones.
+     */
+    @Test
+    void pairedRunAlternatesTargetsAndWritesOneFilePerTargetAndRepeat() throws Exception {
+        String peerAk = "peer-access";
+        String peerSk = "peer-secret-not-a-real-one";
+        S3proxy peer = S3proxy.start("peer", peerAk, peerSk);
+        try {
+            String[] args = {"--endpoint", "http://127.0.0.1:" + port, "--access-key", AK, "--secret-key", SK,
+                "--label", "one", "--peer-endpoint", "http://127.0.0.1:" + peer.port(), "--peer-access-key", peerAk,
+                "--peer-secret-key", peerSk, "--peer-label", "two",
+                "--duration", "1s", "--warm-pass", "1s", "--repeats", "3",
+                "--workloads", "put-4k-c2,get-4k-c2", "--small-pool", "10",
+                "--out", dir.resolve("pair-{label}-r{r}.jsonl").toString()};
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            List<WorkloadResult> results = LoadGenerator.run(LoadOptions.parse(args),
+                    new PrintStream(OutputStream.nullOutputStream()),
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
+
+            List<String> ab = List.of("one put-4k-c2", "two put-4k-c2", "one get-4k-c2", "two get-4k-c2");
+            List<String> ba = List.of("two put-4k-c2", "one put-4k-c2", "two get-4k-c2", "one get-4k-c2");
+            List<String> measured = results.stream().map(r -> r.label() + " " + r.spec().name()).toList();
+            assertEquals(Stream.of(ab, ba, ab).flatMap(List::stream).toList(), measured, "repeats 1, 2, 3");
+            Matcher warm = Pattern.compile("(?m)^# (\\S+ \\S+): warm pass$")
+                    .matcher(log.toString(StandardCharsets.UTF_8));
+            assertEquals(ab, warm.results().map(m -> m.group(1)).toList(), "warm pass");
+
+            for (String label : List.of("one", "two")) {
+                for (int r = 1; r <= 3; r++) {
+                    List<String> lines = Files.readAllLines(dir.resolve("pair-" + label + "-r" + r + ".jsonl"));
+                    assertEquals(2, lines.size(), label + " repeat " + r);
+                    assertTrue(lines.get(0).startsWith("{\"workload\":\"put-4k-c2\",\"server\":\"" + label + "\""),
+                            lines.get(0));
+                    assertTrue(lines.get(1).startsWith("{\"workload\":\"get-4k-c2\",\"server\":\"" + label + "\""),
+                            lines.get(1));
+                    for (String json : lines) {
+                        assertTrue(json.contains("\"errors\":0,"), json);
+                        assertFalse(json.contains("\"ops\":0,"), json);
+                    }
+                }
+                assertFalse(Files.exists(dir.resolve("pair-" + label + "-r4.jsonl")));
+            }
+            // the peer's workloads reached the peer: its (fresh) data directory now holds the bucket
+            assertTrue(Files.isDirectory(peer.data().resolve("coffer-bench")), "bucket on the peer");
+        } finally {
+            peer.stop();
+        }
     }
 
     @Test

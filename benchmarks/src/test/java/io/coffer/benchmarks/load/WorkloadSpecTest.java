@@ -2,10 +2,14 @@ package io.coffer.benchmarks.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkloadSpecTest {
@@ -66,6 +70,51 @@ class WorkloadSpecTest {
         assertEquals(1, o.repeats());
         assertEquals(Duration.ofMinutes(30), LoadOptions.parseDuration("30m"));
         assertEquals(Duration.ofSeconds(7), LoadOptions.parseDuration("7"));
+    }
+
+    @Test
+    void peerOptionsGoTogetherAndAPairedRunNeedsLabelInOut() {
+        String[] first = {"--endpoint", "http://127.0.0.1:9000", "--access-key", "a", "--secret-key", "b",
+            "--label", "coffer", "--workloads", "put-1m-c1"};
+        String[] peer = {"--peer-endpoint", "http://127.0.0.1:18080", "--peer-access-key", "pa",
+            "--peer-secret-key", "pb", "--peer-label", "s3proxy"};
+        String[] both = concat(first, peer);
+
+        LoadOptions paired = LoadOptions.parse(concat(both, "--repeats", "2", "--out", "res/{label}-r{r}.jsonl"));
+        assertEquals(List.of(new LoadOptions.Target("coffer", URI.create("http://127.0.0.1:9000"), "a", "b"),
+                new LoadOptions.Target("s3proxy", URI.create("http://127.0.0.1:18080"), "pa", "pb")),
+                paired.targets());
+        assertEquals(Path.of("res/s3proxy-r2.jsonl"), paired.out(2, "s3proxy"));
+        assertEquals(Path.of("res/coffer-r1.jsonl"), paired.out(1));
+
+        for (int i = 0; i < peer.length; i += 2) {
+            String[] one = {peer[i], peer[i + 1]};
+            String[] three = new String[peer.length - 2];
+            System.arraycopy(peer, 0, three, 0, i);
+            System.arraycopy(peer, i + 2, three, i, peer.length - i - 2);
+            for (String[] some : List.of(one, three)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> LoadOptions.parse(concat(concat(first, some), "--out", "{label}.jsonl")),
+                        String.join(" ", some));
+                assertTrue(e.getMessage().contains("all four or none"), e.getMessage());
+            }
+        }
+        for (String[] noLabel : List.of(both, concat(both, "--out", "res.jsonl"),
+                concat(both, "--repeats", "2", "--out", "res-r{r}.jsonl"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LoadOptions.parse(noLabel), String.join(" ", noLabel));
+            assertTrue(e.getMessage().contains("--out path containing {label}"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(concat(both, "--out", "{label}.jsonl",
+                "--peer-endpoint", "http://10.0.0.1:18080")));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(concat(both, "--out", "{label}.jsonl",
+                "--peer-label", "coffer")));
+
+        // one target: no peer, and {label} in --out is allowed and replaced
+        LoadOptions single = LoadOptions.parse(concat(first, "--repeats", "2", "--out", "{label}-r{r}.jsonl"));
+        assertNull(single.peer());
+        assertEquals(1, single.targets().size());
+        assertEquals(Path.of("coffer-r2.jsonl"), single.out(2));
     }
 
     @Test
