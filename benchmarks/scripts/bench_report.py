@@ -338,7 +338,7 @@ def main():
         out.append("")
     if "coffer_heap_direct_peak_mib" in machine:
         peak = int(machine["coffer_heap_direct_peak_mib"])
-        out.append(f"Coffer's heap + direct memory, sampled every 2 s with Native Memory Tracking over all its "
+        out.append(f"Coffer's heap + direct memory, sampled every 10 s with Native Memory Tracking over all its "
                    f"workloads (committed Java heap + committed \"Other\", where HotSpot counts direct buffers and "
                    f"Netty's pooled arenas): peak **{peak} MiB** (heap peak {machine.get('coffer_heap_peak_mib', '?')} "
                    f"MiB, direct peak {machine.get('coffer_direct_peak_mib', '?')} MiB) against the 512 MiB target: "

@@ -133,7 +133,7 @@ wait_http() {
   return 1
 }
 
-# Coffer's heap + direct memory, sampled every 2 s from Native Memory Tracking while it runs (the issue's
+# Coffer's heap + direct memory, sampled every 10 s from Native Memory Tracking while it runs (the issue's
 # memory target counts those two, not RSS): "Java Heap" committed plus "Other" committed, which is where
 # HotSpot 17 accounts Unsafe.allocateMemory, i.e. every direct ByteBuffer and Netty's pooled arenas.
 # LMDB's and Chronicle Map's memory maps are not in either. The peak goes to machine.txt.
@@ -152,7 +152,10 @@ sample_heap_direct() {
       printf '%s_heap_direct_peak_mib=%s\n%s_heap_peak_mib=%s\n%s_direct_peak_mib=%s\n' \
         "$label" $((peak / 1024)) "$label" $((peak_heap / 1024)) "$label" $((peak_other / 1024)) > "$out"
     fi
-    sleep 2
+    # every 10 s, not 2: each sample starts a jcmd JVM (a few hundred ms of CPU), which on 2 cores
+    # took a tenth of a core from the run; committed heap and Netty's pooled arenas only grow within
+    # a workload, so a slower sampler still sees their peaks
+    sleep "${NMT_INTERVAL:-10}"
   done
 }
 
