@@ -1,13 +1,11 @@
 package io.coffer.shard.volume;
 
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,7 +39,7 @@ final class CachedReads {
         int close(int fd);
     }
 
-    private static final LibC LIBC = load();
+    private static final LibC LIBC = NativeCalls.libc(LibC.class, "sector reads go through the I/O scheduler");
     /** Cleared on the first error that says the call cannot work here at all (not EAGAIN). */
     private static volatile boolean enabled = LIBC != null;
     /** One {@code struct iovec} (base, length) per thread, in native memory. */
@@ -144,18 +142,6 @@ final class CachedReads {
     }
 
     private static int errno() {
-        return jnr.ffi.Runtime.getRuntime(LIBC).getLastError();
-    }
-
-    private static LibC load() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return null;
-        }
-        try {
-            return LibraryLoader.create(LibC.class).load("c");
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("cannot bind libc preadv2; sector reads go through the I/O scheduler", e);
-            return null;
-        }
+        return NativeCalls.errno(LIBC);
     }
 }

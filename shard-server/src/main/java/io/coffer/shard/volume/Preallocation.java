@@ -1,12 +1,10 @@
 package io.coffer.shard.volume;
 
 import io.coffer.shard.api.ShardException;
-import jnr.ffi.LibraryLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Real block reservation with Linux {@code fallocate(2)}, called through jnr-ffi (already on the class path for
@@ -33,7 +31,7 @@ final class Preallocation {
         int close(int fd);
     }
 
-    private static final LibC LIBC = load();
+    private static final LibC LIBC = NativeCalls.libc(LibC.class, "volumes will be sparse files");
 
     private Preallocation() {
     }
@@ -75,18 +73,6 @@ final class Preallocation {
     }
 
     private static int errno() {
-        return jnr.ffi.Runtime.getRuntime(LIBC).getLastError();
-    }
-
-    private static LibC load() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return null;
-        }
-        try {
-            return LibraryLoader.create(LibC.class).load("c");
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("cannot bind libc fallocate; volumes will be sparse files", e);
-            return null;
-        }
+        return NativeCalls.errno(LIBC);
     }
 }

@@ -53,9 +53,9 @@ public final class SectorReader {
     /**
      * Streams bytes {@code [offset, offset + length)} of the sector. Reads run on the I/O scheduler, one chunk
      * per unit of demand (at most {@link #READ_AHEAD} chunks in flight); every emitted buffer belongs to the
-     * subscriber, and buffers dropped by cancellation are released here. A range of one chunk or less whose
-     * bytes are all in the page cache is read on the subscribing thread instead, without waiting for the disk
-     * ({@link Volume#readIfCached}): a small GET then costs no thread hand-off.
+     * subscriber, and buffers dropped by cancellation are released here. Chunks whose bytes are all in the page
+     * cache are read on the subscribing thread instead, without waiting for the disk ({@link Volume#readIfCached}):
+     * a GET of cached bytes then costs no thread hand-off.
      *
      * @return an error {@code ShardException(INVALID_ARGUMENT)} if the range is outside the sector
      */
@@ -70,14 +70,24 @@ public final class SectorReader {
         }
         long start = extent.offset() + offset;
         long end = start + length;
-        if (length <= chunk) {
-            // one chunk: read it right here if the page cache has it, else on the scheduler as below
-            return DiscardedBuffers.released(Flux.defer(() -> {
-                ByteBuf cached = readIfCached(extent, start, (int) length, alloc);
-                return cached != null ? Flux.just(cached) : scheduled(extent, start, end, alloc);
-            }));
-        }
-        return DiscardedBuffers.released(scheduled(extent, start, end, alloc));
+        return DiscardedBuffers.released(cachedThenScheduled(extent, start, end, alloc));
+    }
+
+    /**
+     * Chunk by chunk from the page cache, each read on the thread that takes the previous chunk's completion
+     * (the subscriber's), for as long as every chunk is cached; from the first chunk that is not, the rest is
+     * read on the scheduler. A chunk is read when the previous one completes, so at most one chunk is read ahead.
+     */
+    private Flux<ByteBuf> cachedThenScheduled(Extent extent, long pos, long end, ByteBufAllocator alloc) {
+        return Flux.defer(() -> {
+            int n = (int) Math.min(chunk, end - pos);
+            ByteBuf cached = readIfCached(extent, pos, n, alloc);
+            if (cached == null) {
+                return scheduled(extent, pos, end, alloc);
+            }
+            return pos + n == end ? Flux.just(cached)
+                    : Flux.just(cached).concatWith(cachedThenScheduled(extent, pos + n, end, alloc));
+        });
     }
 
     /** The bytes, if the page cache holds them all (no disk wait); null otherwise. */
@@ -105,7 +115,7 @@ public final class SectorReader {
         return null;
     }
 
-    /** Single-chunk reads served from the page cache on the caller's thread (tests and stats). */
+    /** Chunks read from the page cache on the caller's thread (tests and stats). */
     public long cachedReads() {
         return cachedReads.get();
     }

@@ -178,14 +178,29 @@ public final class SectorWriter {
 
         WrittenSector finish() {
             synchronized (this) {
+                if (abandoned) {
+                    throw new ShardException(ShardException.Code.UNAVAILABLE, "sector write was abandoned");
+                }
                 inFlight = true;
             }
+            boolean lost;
             try {
-                allocated();
+                allocated(); // an empty sector's extent, or a no-op
             } finally {
+                Extent toFree;
                 synchronized (this) {
                     inFlight = false;
+                    lost = abandoned; // a cancel that came while allocating left the freeing to us
+                    boolean doFree = abandoned && !freed && extent != null;
+                    freed |= doFree;
+                    toFree = doFree ? extent : null;
                 }
+                if (toFree != null) {
+                    volumes.free(toFree);
+                }
+            }
+            if (lost) {
+                throw new ShardException(ShardException.Code.UNAVAILABLE, "sector write was abandoned");
             }
             if (written != extent.length()) {
                 throw new ShardException(ShardException.Code.INVALID_ARGUMENT,

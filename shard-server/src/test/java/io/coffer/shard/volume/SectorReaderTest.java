@@ -148,13 +148,74 @@ class SectorReaderTest {
             assertEquals(0, reader.cachedReads());
             assertTrue(threads.get(0).startsWith("test-io"), threads.toString());
         }
-        // a read of more than one chunk always goes through the scheduler
-        List<String> big = new java.util.concurrent.CopyOnWriteArrayList<>();
-        concatAndRelease(reader.read(extent, 0, CHUNK + 1, alloc)
-                .doOnNext(b -> big.add(Thread.currentThread().getName()))
-                .collectList().block(Duration.ofSeconds(10)));
-        assertTrue(big.stream().allMatch(t -> t.startsWith("test-io")), big.toString());
         alloc.assertAllReleased();
+    }
+
+    @Test
+    void aLongReadOfCachedBytesRunsOnTheCallerChunkByChunk() {
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        byte[] got = concatAndRelease(reader.read(extent, 5, 3L * CHUNK + 17, alloc)
+                .doOnNext(b -> threads.add(Thread.currentThread().getName()))
+                .collectList().block(Duration.ofSeconds(10)));
+        assertArrayEquals(Arrays.copyOfRange(data, 5, 5 + 3 * CHUNK + 17), got);
+        assertEquals(4, threads.size());
+        String expected = CachedReads.available() ? Thread.currentThread().getName() : "test-io";
+        assertTrue(threads.stream().allMatch(t -> t.startsWith(expected)), threads.toString());
+        alloc.assertAllReleased();
+    }
+
+    @Test
+    void aChunkMissingFromThePageCacheSendsTheRestOfTheReadToTheScheduler() {
+        Volume v = volumes.volume(extent.volumeIndex());
+        v.force(); // clean pages can be dropped
+        // drop the pages from the third chunk on (posix_fadvise DONTNEED), keep the first two cached
+        long dropFrom = extent.offset() + 2L * CHUNK;
+        boolean dropped = PageCacheDrop.drop(v.path(), dropFrom, extent.end() - dropFrom);
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        byte[] got = concatAndRelease(reader.read(extent, 0, data.length, alloc)
+                .doOnNext(b -> threads.add(Thread.currentThread().getName()))
+                .collectList().block(Duration.ofSeconds(10)));
+        assertArrayEquals(data, got);
+        if (CachedReads.available() && dropped) {
+            // the cached chunks first, on the caller (the kernel's readahead, which the cached reads still
+            // trigger, may have brought a few of the dropped ones back in time), then from the first miss on,
+            // everything on the scheduler
+            String caller = Thread.currentThread().getName();
+            int onCaller = (int) reader.cachedReads();
+            assertTrue(onCaller >= 2 && onCaller < threads.size(), "cached " + onCaller + ": " + threads);
+            assertTrue(threads.subList(0, onCaller).stream().allMatch(caller::equals), threads.toString());
+            assertTrue(threads.subList(onCaller, threads.size()).stream().allMatch(t -> t.startsWith("test-io")),
+                    threads.toString());
+        }
+        alloc.assertAllReleased();
+    }
+
+    /** posix_fadvise(POSIX_FADV_DONTNEED) through jnr-ffi, to make a test range uncached. */
+    static final class PageCacheDrop {
+        public interface LibC {
+            int open(String path, int flags);
+
+            int posix_fadvise(int fd, long offset, long length, int advice);
+
+            int close(int fd);
+        }
+
+        static boolean drop(Path file, long offset, long length) {
+            try {
+                LibC c = jnr.ffi.LibraryLoader.create(LibC.class).load("c");
+                int fd = c.open(file.toString(), 0);
+                if (fd < 0) {
+                    return false;
+                }
+                try {
+                    return c.posix_fadvise(fd, offset, length, 4) == 0;
+                } finally {
+                    c.close(fd);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
     }
 
     @Test

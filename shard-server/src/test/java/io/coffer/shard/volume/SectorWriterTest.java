@@ -1,6 +1,7 @@
 package io.coffer.shard.volume;
 
 import io.coffer.shard.api.ShardException;
+import io.coffer.shard.api.VolumeInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import org.junit.jupiter.api.AfterEach;
@@ -178,6 +179,37 @@ class SectorWriterTest {
         assertArrayEquals(data, readFile(w.extent()));
         assertEquals(ExtentAllocator.reserved(5000), volumes.allocator(0).used());
         alloc.assertAllReleased();
+    }
+
+    @Test
+    void allocateAndWriteWithoutSpaceFailsWithNoSpaceAndReleasesTheBody() {
+        // fill the set to its maximum total size (64 MiB in the test config) with 64 KiB extents,
+        // so no gap of 100 kB is left anywhere
+        ShardException full = assertThrows(ShardException.class, () -> {
+            for (int i = 0; i < 2000; i++) {
+                volumes.allocate(64 * 1024);
+            }
+        });
+        assertEquals(ShardException.Code.NO_SPACE, full.code());
+        long used = volumes.info().stream().mapToLong(VolumeInfo::used).sum();
+        byte[] data = random(100_000, 14);
+        ShardException e = assertThrows(ShardException.class,
+                () -> writer.allocateAndWrite(data.length, chunks(data, 1000)).block(Duration.ofSeconds(10)));
+        assertEquals(ShardException.Code.NO_SPACE, e.code());
+        assertEquals(used, volumes.info().stream().mapToLong(VolumeInfo::used).sum());
+        alloc.assertAllReleased();
+    }
+
+    @Test
+    void allocateAndWriteOfAnEmptyBodyStillGetsItsExtent() {
+        // no buffer ever arrives, so the extent is allocated when the body ends
+        WrittenSector empty = writer.allocateAndWrite(0, Flux.empty()).block(Duration.ofSeconds(10));
+        assertEquals(0, empty.extent().length());
+        assertEquals(0, empty.crc32c());
+        ShardException e = assertThrows(ShardException.class,
+                () -> writer.allocateAndWrite(10, Flux.empty()).block(Duration.ofSeconds(10)));
+        assertEquals(ShardException.Code.INVALID_ARGUMENT, e.code());
+        assertEquals(ExtentAllocator.reserved(0), volumes.allocator(0).used(), "the short body's extent was not freed");
     }
 
     @Test
