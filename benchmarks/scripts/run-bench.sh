@@ -357,7 +357,7 @@ start_coffer() {
   PIDS+=("$C_PID")
   if wait_http "$COFFER_PORT" "$C_PID" 180; then
     C_UP=1
-    echo "coffer=embedded, gateway at commit $(cd "$ROOT" && git log -1 --format=%h -- gateway 2>/dev/null), COFFER_FSYNC=${COFFER_FSYNC:-its default}" \
+    echo "coffer=embedded, gateway jar built from commit $(cd "$ROOT" && git log -1 --format=%h 2>/dev/null) (it holds shard-server and crypto too), COFFER_FSYNC=${COFFER_FSYNC:-its default}" \
       >> "$RESULTS/machine.txt"
     return 0
   fi
