@@ -181,9 +181,8 @@ public final class MetaEnv implements AutoCloseable {
         while (true) {
             long sizeSeen = mapSize.get();
             resizeLock.readLock().lock();
-            Batch batch = null;
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                batch = new Batch(txn);
+                Batch batch = new Batch(txn);
                 batches.set(batch);
                 for (Runnable step : steps) {
                     step.run();
@@ -191,7 +190,6 @@ public final class MetaEnv implements AutoCloseable {
                         break;
                     }
                 }
-                batches.remove();
                 if (!batch.mapFull) {
                     txn.commit();
                     return;

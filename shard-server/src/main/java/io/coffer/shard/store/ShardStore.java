@@ -194,7 +194,7 @@ public final class ShardStore implements Shard, ControlStore {
     public <T> Mono<T> onScheduler(Callable<T> work) {
         return Mono.defer(() -> {
             if (closed) {
-                return Mono.error(new ShardException(Code.UNAVAILABLE, "shard store is closed"));
+                return Mono.error(closedStore());
             }
             return Mono.fromCallable(work).subscribeOn(scheduler);
         }).onErrorMap(ShardStore::toShardException);
@@ -217,7 +217,7 @@ public final class ShardStore implements Shard, ControlStore {
     private <T> Mono<T> pointRead(Callable<T> read) {
         return Mono.fromCallable(() -> {
             if (closed) {
-                throw new ShardException(Code.UNAVAILABLE, "shard store is closed");
+                throw closedStore();
             }
             return read.call();
         }).onErrorMap(ShardStore::toShardException);
@@ -311,7 +311,7 @@ public final class ShardStore implements Shard, ControlStore {
         return Mono.defer(() -> {
             if (closed) {
                 drain(body);
-                return Mono.error(new ShardException(Code.UNAVAILABLE, "shard store is closed"));
+                return Mono.error(closedStore());
             }
             if (id == null || length < 0) {
                 drain(body);
@@ -592,7 +592,7 @@ public final class ShardStore implements Shard, ControlStore {
      */
     private <T> Mono<T> durable(Callable<T> work) {
         return Mono.defer(() -> closed
-                        ? Mono.<T>error(new ShardException(Code.UNAVAILABLE, "shard store is closed"))
+                        ? Mono.<T>error(closedStore())
                         : committer.transact(Set.of(), work, true))
                 .onErrorMap(ShardStore::toShardException);
     }
@@ -636,6 +636,10 @@ public final class ShardStore implements Shard, ControlStore {
 
     private static Extent extentOf(SectorRecord s) {
         return new Extent(s.volumeIndex(), s.offset(), s.length());
+    }
+
+    private static ShardException closedStore() {
+        return new ShardException(Code.UNAVAILABLE, "shard store is closed");
     }
 
     private static ShardException noSuchSector(SectorId id) {

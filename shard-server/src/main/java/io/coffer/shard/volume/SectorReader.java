@@ -3,7 +3,7 @@ package io.coffer.shard.volume;
 import io.coffer.shard.api.ShardException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
@@ -35,7 +35,7 @@ public final class SectorReader {
     private final VolumeSet volumes;
     private final Scheduler io;
     private final int chunk;
-    private final AtomicLong cachedReads = new AtomicLong();
+    private final LongAdder cachedReads = new LongAdder();
 
     public SectorReader(VolumeSet volumes, Scheduler io) {
         this(volumes, io, DEFAULT_CHUNK);
@@ -105,7 +105,7 @@ public final class SectorReader {
                     : 0;
             if (address != 0 && volume.readIfCached(address, n, start)) {
                 buf.writerIndex(buf.writerIndex() + n);
-                cachedReads.incrementAndGet();
+                cachedReads.increment();
                 return buf;
             }
         } catch (RuntimeException e) {
@@ -117,7 +117,7 @@ public final class SectorReader {
 
     /** Chunks read from the page cache on the caller's thread (tests and stats). */
     public long cachedReads() {
-        return cachedReads.get();
+        return cachedReads.sum();
     }
 
     /** Reads chunk by chunk on the I/O scheduler. */

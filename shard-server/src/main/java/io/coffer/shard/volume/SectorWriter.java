@@ -61,7 +61,8 @@ public final class SectorWriter {
     /**
      * Allocates space for {@code length} bytes and writes. The allocation runs on the I/O scheduler (growth may
      * create a file), as the first step of the write there rather than a hop of its own: a small sector costs one
-     * thread hand-off, not two. A failed allocation fails the write, and the body is consumed and released.
+     * thread hand-off, not two. A failed allocation fails the write: the body is cancelled and every buffer
+     * received from it is released.
      */
     public Mono<WrittenSector> allocateAndWrite(long length, Publisher<ByteBuf> body) {
         return Mono.defer(() -> stream(new Sink(volumes, length, null), body));
@@ -147,17 +148,28 @@ public final class SectorWriter {
                 written += n;
             } finally {
                 buf.release();
-                Extent toFree;
-                synchronized (this) {
-                    inFlight = false;
-                    boolean doFree = abandoned && !freed && extent != null;
-                    freed |= doFree;
-                    toFree = doFree ? extent : null;
-                }
-                if (toFree != null) {
-                    volumes.free(toFree);
-                }
+                endInFlight();
             }
+        }
+
+        /**
+         * Ends a write (or finish) step; frees the extent if an {@link #abandon} came meanwhile, which left that to
+         * us. Returns whether the write was abandoned.
+         */
+        private boolean endInFlight() {
+            Extent toFree;
+            boolean lost;
+            synchronized (this) {
+                inFlight = false;
+                lost = abandoned;
+                boolean doFree = abandoned && !freed && extent != null;
+                freed |= doFree;
+                toFree = doFree ? extent : null;
+            }
+            if (toFree != null) {
+                volumes.free(toFree);
+            }
+            return lost;
         }
 
         /** Allocates the extent on first use; the caller is the one in-flight write (or finish). */
@@ -187,17 +199,7 @@ public final class SectorWriter {
             try {
                 allocated(); // an empty sector's extent, or a no-op
             } finally {
-                Extent toFree;
-                synchronized (this) {
-                    inFlight = false;
-                    lost = abandoned; // a cancel that came while allocating left the freeing to us
-                    boolean doFree = abandoned && !freed && extent != null;
-                    freed |= doFree;
-                    toFree = doFree ? extent : null;
-                }
-                if (toFree != null) {
-                    volumes.free(toFree);
-                }
+                lost = endInFlight(); // a cancel that came while allocating
             }
             if (lost) {
                 throw new ShardException(ShardException.Code.UNAVAILABLE, "sector write was abandoned");

@@ -51,9 +51,14 @@ public final class Volume implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final AtomicLong forces = new AtomicLong();
-    /** For {@link #readIfCached}: opened on first use (a new volume's file gets its final name after construction). */
-    private CachedReads.Fd cachedReads;
-    private boolean cachedReadsOpened;
+    /**
+     * For {@link #readIfCached}: opened on first use (a new volume's file gets its final name after construction),
+     * under a lock of its own, so a read on an event loop never waits behind {@link #extend} or {@link #setState},
+     * which fsync while holding this volume's monitor. Once opened, reads take no lock.
+     */
+    private final Object cachedReadsLock = new Object();
+    private volatile CachedReads.Fd cachedReads;
+    private volatile boolean cachedReadsOpened;
     private boolean closed;
     private volatile long capacity;
     private volatile VolumeState state;
@@ -244,12 +249,17 @@ public final class Volume implements AutoCloseable {
         return fd != null && fd.read(address, length, position);
     }
 
-    private synchronized CachedReads.Fd cachedReads() {
-        if (!cachedReadsOpened && !closed) {
-            cachedReadsOpened = true;
-            cachedReads = CachedReads.open(path);
+    private CachedReads.Fd cachedReads() {
+        if (cachedReadsOpened) {
+            return cachedReads; // after close it refuses reads itself
         }
-        return closed ? null : cachedReads;
+        synchronized (cachedReadsLock) {
+            if (!cachedReadsOpened && !closed) {
+                cachedReads = CachedReads.open(path);
+                cachedReadsOpened = true;
+            }
+            return cachedReads;
+        }
     }
 
     /** fdatasync: makes written sector bytes durable (the file length does not change on writes). */
@@ -296,8 +306,9 @@ public final class Volume implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (cachedReadsLock) {
             closed = true;
+            cachedReadsOpened = true;
             if (cachedReads != null) {
                 cachedReads.close(); // for real once no read is in flight
             }

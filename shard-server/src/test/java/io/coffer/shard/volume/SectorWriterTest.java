@@ -197,6 +197,10 @@ class SectorWriterTest {
                 () -> writer.allocateAndWrite(data.length, chunks(data, 1000)).block(Duration.ofSeconds(10)));
         assertEquals(ShardException.Code.NO_SPACE, e.code());
         assertEquals(used, volumes.info().stream().mapToLong(VolumeInfo::used).sum());
+        // the error reaches the caller before publishOn's drain loop clears its queue: give it a moment
+        for (int i = 0; i < 100 && alloc.live() > 0; i++) {
+            sleepQuietly(20);
+        }
         alloc.assertAllReleased();
     }
 
