@@ -108,6 +108,11 @@ def summarize(lines):
     """Median of the repeats; errors are summed (one error in any repeat shows)."""
     def med(key):
         return statistics.median(r[key] for r in lines)
+
+    def med_known(key):
+        # CPU accounting is in the lines only when the generator knew the server's pid
+        known = [r[key] for r in lines if r.get(key, -1) >= 0]
+        return statistics.median(known) if known else None
     first = lines[0]
     # bulk workloads are judged in MB/s; 4 KiB objects, lists and deletes in operations per second
     moves = first["op"] in ("put", "get", "range", "mpu") and first["size"] >= 1 << 20
@@ -119,6 +124,7 @@ def summarize(lines):
         "keys": first.get("keys_in_bucket", 0),
         "first_error": next((r["first_error"] for r in lines if r.get("first_error")), None),
         "checksums": first.get("checksums", "default"),
+        "server_cpu": med_known("server_cpu_us_per_op"), "client_cpu": med_known("client_cpu_us_per_op"),
     }
 
 
@@ -164,9 +170,9 @@ def order_key(name):
 def main_table(runs, limits, have_coffer):
     names = sorted({w for (_, w) in runs}, key=order_key)
     rows = ["| workload | s3proxy | Coffer | Coffer / s3proxy | limit | s3proxy / limit | Coffer / limit "
-            "| p50 / p99 ms s3proxy | p50 / p99 ms Coffer | errors s3proxy / Coffer | issue baseline (s3proxy 2.6.0) "
-            "| target |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+            "| p50 / p99 ms s3proxy | p50 / p99 ms Coffer | server CPU us/op s3proxy / Coffer (client's) "
+            "| errors s3proxy / Coffer | issue baseline (s3proxy 2.6.0) | target |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     notes = []
     for name in names:
         sums = {srv: summarize(runs[(srv, name)]) for srv in SERVERS if (srv, name) in runs}
@@ -189,13 +195,21 @@ def main_table(runs, limits, have_coffer):
             pct = 100 * a / b
             return f"{pct:.0f} %" if pct >= 10 else f"{pct:.1f} %" if pct >= 1 else f"{pct:.2f} %"
 
+        def cpu(s):
+            return f"{s['server_cpu']:,.0f}" if s and s["server_cpu"] is not None else "—"
+
+        def client_cpu():
+            known = [s["client_cpu"] for s in (p, c) if s and s["client_cpu"] is not None]
+            return f" ({statistics.median(known):,.0f})" if known else ""
+
         pm = p["metric"] if p and p["errors"] == 0 else None
         cm = c["metric"] if c and c["errors"] == 0 else None
-        rows.append("| `{}` {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |".format(
+        rows.append("| `{}` {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} | {} |".format(
             name, describe(any_s, name), cell(p), cell(c), ratio(cm, pm),
             f"{fmt(lim[0], lim[1])} ({lim[2]})" if lim else "—",
             share(pm, lim[0]) if lim else "—", share(cm, lim[0]) if lim else "—",
-            lat(p), lat(c), p["errors"] if p else "—", c["errors"] if c else "—",
+            lat(p), lat(c), f"{cpu(p)} / {cpu(c)}{client_cpu()}",
+            p["errors"] if p else "—", c["errors"] if c else "—",
             BASELINE.get(name, ""), TARGET.get(name, "")))
         for srv, s in sums.items():
             if s["first_error"]:
@@ -318,7 +332,10 @@ def main():
                f"{coffer or 'not measured (no gateway jar serving S3 yet)'}. "
                f"Client: AWS SDK for Java v2, sync + Apache HTTP client, path-style, checksums {checksums}, "
                f"no retries. Medians of {repeats} repeat(s); throughput counts only verified bytes "
-               f"(MB/s = 10^6 B/s); list rows are pages/s. Commit {machine.get('commit', '?')}."
+               f"(MB/s = 10^6 B/s); list rows are pages/s. Server CPU per operation is each server process's "
+               f"user + system CPU over the timed window divided by the operations in it, the client's (in "
+               f"brackets) the load generator's own: client and servers share the cores, so the client's cost "
+               f"per operation compresses every throughput ratio. Commit {machine.get('commit', '?')}."
                + (f" Run order: {machine['order']}." if "order" in machine else ""))
     out.append("")
     if not have_coffer:

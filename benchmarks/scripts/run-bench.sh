@@ -254,6 +254,15 @@ run_load() {
   return 0
 }
 
+# server_pid LABEL: the pid of that server's JVM (empty when not running); the generator reports its
+# CPU per operation beside its own
+server_pid() {
+  case $1 in
+    s3proxy) echo "$S3P_PID" ;;
+    coffer) echo "$C_PID" ;;
+  esac
+}
+
 # bench LABEL [PEER]: the workloads against one server, or paired against two (each workload against
 # both back to back, LABEL first in the warm pass and in odd repeats, PEER first in even ones); the
 # results of each server go to $RESULTS/<label>-r<N>.jsonl and <label>-scale<keys>-r<N>.jsonl
@@ -262,9 +271,11 @@ bench() {
   local what=$label limit=7200
   local targets=(--label "$label" --endpoint "${ENDPOINT[$label]}"
                  --access-key "${ACCESS_KEY[$label]}" --secret-key "${SECRET_KEY[$label]}")
+  [ -n "$(server_pid "$label")" ] && targets+=(--server-pid "$(server_pid "$label")")
   if [ -n "$peer" ]; then
     targets+=(--peer-label "$peer" --peer-endpoint "${ENDPOINT[$peer]}"
               --peer-access-key "${ACCESS_KEY[$peer]}" --peer-secret-key "${SECRET_KEY[$peer]}")
+    [ -n "$(server_pid "$peer")" ] && targets+=(--peer-server-pid "$(server_pid "$peer")")
     what="$label + $peer, paired"
     limit=14400
   fi

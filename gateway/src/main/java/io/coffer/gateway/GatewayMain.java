@@ -4,6 +4,7 @@ import io.coffer.crypto.segment.SegmentCipher;
 import io.coffer.gateway.config.GatewayConfig;
 import io.coffer.gateway.server.S3Server;
 import io.coffer.gateway.user.UserStore;
+import io.coffer.shard.server.BufferPooling;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -20,6 +21,7 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) {
+        BufferPooling.pooledRegardlessOfHeap();
         ApplicationContext ctx = Micronaut.build(args)
                 .mainClass(GatewayMain.class)
                 .environments("gateway")

@@ -1,5 +1,6 @@
 package io.coffer.shard;
 
+import io.coffer.shard.server.BufferPooling;
 import io.coffer.shard.server.ShardServerRuntime;
 import io.micronaut.context.ApplicationContext;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ public final class ShardServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        BufferPooling.pooledRegardlessOfHeap();
         ApplicationContext context;
         try {
             context = ApplicationContext.builder().environments(ShardServerRuntime.ENVIRONMENT).args(args).start();

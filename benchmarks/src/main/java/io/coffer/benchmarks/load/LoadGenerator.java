@@ -134,7 +134,14 @@ public final class LoadGenerator {
                 WorkloadRunner.run(p.concurrency(), o.warmup(), p.maxOps(), o.seed() + 1, p.op());
             }
             log.println("# " + label + " " + spec.name() + ": running");
+            ProcessCpu client = ProcessCpu.self();
+            ProcessCpu server = ProcessCpu.of(side.target().pid());
+            long client0 = client.nanos();
+            long server0 = server == null ? -1 : server.nanos();
             WorkloadRunner.Tally t = WorkloadRunner.run(p.concurrency(), duration, p.maxOps(), o.seed(), p.op());
+            // read right after the window: the after-check below is not part of it
+            long client1 = client.nanos();
+            long server1 = server == null ? -1 : server.nanos();
             long errors = t.errors();
             String first = t.firstError();
             List<String> late;
@@ -149,7 +156,9 @@ public final class LoadGenerator {
             }
             LatencyHistogram h = t.latency();
             return new WorkloadResult(label, spec, o.checksums(), t.seconds(), t.ops(), t.bytes(), errors,
-                    h.percentileMicros(0.50), h.percentileMicros(0.99), h.maxMicros(), p.keysInBucket(), first);
+                    h.percentileMicros(0.50), h.percentileMicros(0.99), h.maxMicros(), p.keysInBucket(), first,
+                    ProcessCpu.microsPerOp(client0, client1, t.ops()),
+                    ProcessCpu.microsPerOp(server0, server1, t.ops()));
         } finally {
             if (p.resources() != null) {
                 try {

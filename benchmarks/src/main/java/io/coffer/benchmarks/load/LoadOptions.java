@@ -40,10 +40,14 @@ public record LoadOptions(
         long seed,
         Duration warmPass,
         int repeats,
+        long serverPid,
         Target peer) {
 
-    /** One server the generator measures: its label in the result lines, where it is, its keys. */
-    public record Target(String label, URI endpoint, String accessKey, String secretKey) {}
+    /**
+     * One server the generator measures: its label in the result lines, where it is, its keys, and the
+     * pid of its process when known (0: not given), whose CPU per operation the results then report.
+     */
+    public record Target(String label, URI endpoint, String accessKey, String secretKey, long pid) {}
 
     public static final String DEFAULT_WORKLOADS = String.join(",",
             "put-1m-c1", "put-1m-c8", "put-1m-c32", "get-1m-c1", "get-1m-c8", "get-1m-c32",
@@ -107,7 +111,7 @@ public record LoadOptions(
 
     /** The targets in their order of the warm pass: the first, then the peer when there is one. */
     public List<Target> targets() {
-        Target first = new Target(label, endpoint, accessKey, secretKey);
+        Target first = new Target(label, endpoint, accessKey, secretKey, serverPid);
         return peer == null ? List.of(first) : List.of(first, peer);
     }
 
@@ -151,7 +155,11 @@ public record LoadOptions(
             throw new IllegalArgumentException(String.join(", ", peerOptions) + " go together: all four or none");
         }
         Target peer = peerGiven == 0 ? null : new Target(a.get("--peer-label"), URI.create(a.get("--peer-endpoint")),
-                a.get("--peer-access-key"), a.get("--peer-secret-key"));
+                a.get("--peer-access-key"), a.get("--peer-secret-key"),
+                Long.parseLong(a.getOrDefault("--peer-server-pid", "0")));
+        if (peer == null && a.containsKey("--peer-server-pid")) {
+            throw new IllegalArgumentException("--peer-server-pid needs a paired run (--peer-*)");
+        }
         return new LoadOptions(
                 endpoint == null ? null : URI.create(endpoint),
                 a.get("--access-key"),
@@ -177,6 +185,7 @@ public record LoadOptions(
                 Long.parseLong(a.getOrDefault("--seed", "42")),
                 parseDuration(a.getOrDefault("--warm-pass", "0s")),
                 Integer.parseInt(a.getOrDefault("--repeats", "1")),
+                Long.parseLong(a.getOrDefault("--server-pid", "0")),
                 peer);
     }
 
@@ -217,6 +226,8 @@ public record LoadOptions(
                   [--warm-pass 0s] [--repeats 1 (more needs --out with {r}, e.g. out-r{r}.jsonl)]
                   [--peer-endpoint http://127.0.0.1:18080 --peer-access-key AK --peer-secret-key SK
                    --peer-label s3proxy (paired run: all four, and --out with {label}, e.g. {label}-r{r}.jsonl)]
+                  [--server-pid PID] [--peer-server-pid PID] (the servers' processes on this machine: the
+                   results then give each one's CPU per operation beside the generator's own)
                 workloads: <put|get|head|delete|range|mpu>-<size>-c<N>, list-flat-cN, list-delim-cN
                 default workloads: """ + DEFAULT_WORKLOADS;
     }

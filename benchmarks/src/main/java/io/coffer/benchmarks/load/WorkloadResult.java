@@ -18,7 +18,17 @@ public record WorkloadResult(
         long p99Micros,
         long maxMicros,
         long keysInBucket,
-        String firstError) {
+        String firstError,
+        double clientCpuMicrosPerOp,
+        double serverCpuMicrosPerOp) {
+
+    /** A result without CPU accounting (-1: unknown). */
+    public WorkloadResult(String label, WorkloadSpec spec, boolean checksums, double seconds, long ops, long bytes,
+                          long errors, long p50Micros, long p99Micros, long maxMicros, long keysInBucket,
+                          String firstError) {
+        this(label, spec, checksums, seconds, ops, bytes, errors, p50Micros, p99Micros, maxMicros, keysInBucket,
+                firstError, -1, -1);
+    }
 
     public WorkloadResult {
         if (seconds < 0 || ops < 0 || bytes < 0 || errors < 0) {
@@ -55,6 +65,14 @@ public record WorkloadResult(
         if (keysInBucket > 0) {
             b.append(',');
             num(b, "keys_in_bucket", keysInBucket);
+        }
+        if (clientCpuMicrosPerOp >= 0) {
+            b.append(',');
+            dec(b, "client_cpu_us_per_op", clientCpuMicrosPerOp, 1);
+        }
+        if (serverCpuMicrosPerOp >= 0) {
+            b.append(',');
+            dec(b, "server_cpu_us_per_op", serverCpuMicrosPerOp, 1);
         }
         if (firstError != null) {
             b.append(',');

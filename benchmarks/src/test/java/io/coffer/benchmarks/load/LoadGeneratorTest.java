@@ -111,6 +111,11 @@ class LoadGeneratorTest {
         }
     }
 
+    private static double cpuPerOp(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":([0-9.]+)").matcher(json);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
     private static Map<String, String> run(String endpoint, Path out, String... extra) throws Exception {
         String[] base = {"--endpoint", endpoint, "--access-key", AK, "--secret-key", SK,
             "--duration", "1s", "--label", "test", "--out", out.toString()};
@@ -171,6 +176,8 @@ class LoadGeneratorTest {
             String[] args = {"--endpoint", "http://127.0.0.1:" + port, "--access-key", AK, "--secret-key", SK,
                 "--label", "one", "--peer-endpoint", "http://127.0.0.1:" + peer.port(), "--peer-access-key", peerAk,
                 "--peer-secret-key", peerSk, "--peer-label", "two",
+                "--server-pid", Long.toString(s3proxy.process().pid()),
+                "--peer-server-pid", Long.toString(peer.process().pid()),
                 "--duration", "1s", "--warm-pass", "1s", "--repeats", "3",
                 "--workloads", "put-4k-c2,get-4k-c2", "--small-pool", "10",
                 "--out", dir.resolve("pair-{label}-r{r}.jsonl").toString()};
@@ -198,6 +205,9 @@ class LoadGeneratorTest {
                     for (String json : lines) {
                         assertTrue(json.contains("\"errors\":0,"), json);
                         assertFalse(json.contains("\"ops\":0,"), json);
+                        // each server's CPU per operation, and the generator's own, measured over the window
+                        assertTrue(cpuPerOp(json, "server_cpu_us_per_op") > 0, json);
+                        assertTrue(cpuPerOp(json, "client_cpu_us_per_op") > 0, json);
                     }
                 }
                 assertFalse(Files.exists(dir.resolve("pair-" + label + "-r4.jsonl")));

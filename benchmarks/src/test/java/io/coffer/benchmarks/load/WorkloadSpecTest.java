@@ -81,9 +81,16 @@ class WorkloadSpecTest {
         String[] both = concat(first, peer);
 
         LoadOptions paired = LoadOptions.parse(concat(both, "--repeats", "2", "--out", "res/{label}-r{r}.jsonl"));
-        assertEquals(List.of(new LoadOptions.Target("coffer", URI.create("http://127.0.0.1:9000"), "a", "b"),
-                new LoadOptions.Target("s3proxy", URI.create("http://127.0.0.1:18080"), "pa", "pb")),
+        assertEquals(List.of(new LoadOptions.Target("coffer", URI.create("http://127.0.0.1:9000"), "a", "b", 0),
+                new LoadOptions.Target("s3proxy", URI.create("http://127.0.0.1:18080"), "pa", "pb", 0)),
                 paired.targets());
+        LoadOptions withPids = LoadOptions.parse(concat(both, "--out", "{label}.jsonl", "--server-pid", "41",
+                "--peer-server-pid", "42"));
+        assertEquals(41, withPids.targets().get(0).pid());
+        assertEquals(42, withPids.targets().get(1).pid());
+        IllegalArgumentException noPeer = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(concat(first, "--peer-server-pid", "42")));
+        assertTrue(noPeer.getMessage().contains("paired run"), noPeer.getMessage());
         assertEquals(Path.of("res/s3proxy-r2.jsonl"), paired.out(2, "s3proxy"));
         assertEquals(Path.of("res/coffer-r1.jsonl"), paired.out(1));
 
@@ -128,6 +135,10 @@ class WorkloadSpecTest {
         assertTrue(json.contains("\"ops_s\":50.0"), json);
         assertTrue(json.contains("\"p50_ms\":1.500"), json);
         assertTrue(json.contains("\"first_error\":\"bad \\\"quote\\\"\\nnewline\""), json);
+        assertFalse(json.contains("cpu_us_per_op"), "no CPU accounting unless measured: " + json);
+        String withCpu = new WorkloadResult("s3proxy", WorkloadSpec.parse("get-1m-c8"), true, 2.0, 100,
+                100L << 20, 0, 1500, 9000, 12000, 0, null, 812.25, 1234.5).toJson();
+        assertTrue(withCpu.contains("\"client_cpu_us_per_op\":812.3,\"server_cpu_us_per_op\":1234.5}"), withCpu);
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -301,7 +301,9 @@ class SegmentStreamTest {
         List<ByteBuf> out = st.decryptor.decrypt(in, key, cid, 1, plain.length, st.layout.whole(plain.length))
                 .collectList().block();
         try {
-            assertEquals(5, out.size());
+            // one plaintext buffer per input: the whole segments of a read share one output buffer
+            assertEquals(3, out.size());
+            assertEquals(2 * S, out.get(0).readableBytes());
             for (ByteBuf b : out) {
                 assertTrue(b.isDirect(), "plaintext for the socket is direct");
             }
@@ -317,8 +319,40 @@ class SegmentStreamTest {
         } finally {
             out.forEach(ByteBuf::release);
         }
-        // 3 input buffers and 5 plaintext buffers: no staging buffer, nothing copied before decryption
-        assertEquals(3 + 5, st.alloc.allocated() - before);
+        // 3 input buffers and 3 plaintext buffers: no staging buffer, nothing copied before decryption
+        assertEquals(3 + 3, st.alloc.allocated() - before);
+        st.alloc.assertAllReleased();
+    }
+
+    @Test
+    void oneLargeInputIsCutIntoRunsOfAtMostRunBytes() {
+        // a caller may hand the decryptor far more than a sector read; no output buffer exceeds a run
+        SegmentStreams st = new SegmentStreams(S, true);
+        DataKey key = DataKey.generate();
+        byte[] cid = randomBytes(16);
+        int perRun = SegmentDecryptor.RUN_BYTES / S;
+        byte[] plain = randomBytes((2 * perRun + 3) * S + 7);
+        byte[] stored = st.encrypt(plain, key, cid, 1);
+        // a range that starts inside the first segment and ends inside the last run
+        long from = S / 2 + 1;
+        long length = plain.length - from - 5;
+        List<ByteBuf> out = st.decryptor.decrypt(Flux.just(st.alloc.directBuffer(stored.length).writeBytes(stored)),
+                        key, cid, 1, plain.length, st.layout.forPlaintextRange(plain.length, from, from + length - 1))
+                .collectList().block();
+        try {
+            assertEquals(3, out.size(), "two full runs and the rest");
+            byte[] back = new byte[(int) length];
+            int p = 0;
+            for (ByteBuf b : out) {
+                assertTrue(b.readableBytes() <= SegmentDecryptor.RUN_BYTES);
+                b.getBytes(b.readerIndex(), back, p, b.readableBytes());
+                p += b.readableBytes();
+            }
+            assertEquals(length, p);
+            assertArrayEquals(Arrays.copyOfRange(plain, (int) from, (int) (from + length)), back);
+        } finally {
+            out.forEach(ByteBuf::release);
+        }
         st.alloc.assertAllReleased();
     }
 

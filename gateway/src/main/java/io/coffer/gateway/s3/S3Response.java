@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * What a handler answers: status, headers and an optional streamed body of known length. The
@@ -58,8 +58,9 @@ public final class S3Response {
     public S3Response xmlBody(String xml) {
         byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
         headers.set("Content-Type", "application/xml");
-        // defer allocation to subscription so an unsent response leaks nothing
-        this.body = Flux.defer(() -> Flux.just(Unpooled.wrappedBuffer(bytes)));
+        // allocated on subscription, so an unsent response leaks nothing; a Mono, so the server writes
+        // headers and document as one message
+        this.body = Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes));
         this.contentLength = bytes.length;
         return this;
     }

@@ -220,6 +220,12 @@ public final class S3Server {
             }
             return res.send().then();
         }
+        if (body instanceof Mono<ByteBuf> one) {
+            // one buffer (a small object, an XML document): Reactor Netty writes it with the headers as one
+            // full response and one flush; a Flux would go through its streaming path (a write, then a
+            // flush in a task of its own, then the last-content marker)
+            return res.send(one.doOnNext(b -> rec.bytesOut.addAndGet(b.readableBytes()))).then();
+        }
         return res.send(Flux.from(body).doOnNext(b -> rec.bytesOut.addAndGet(b.readableBytes()))).then();
     }
 

@@ -23,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -183,8 +184,12 @@ public final class ReadPipeline {
      * Reads the first segment's worth of {@code range} before answering, so that a tampered or
      * unreadable object (the usual case: small objects are one segment) fails before any header is
      * sent; the rest streams afterwards. The data key is destroyed when the stream ends.
+     *
+     * <p>When that first segment is the whole range (every object of up to one segment, 64 KiB by
+     * default) the body is a {@link Mono} of the one buffer: the server then writes headers and body
+     * as one message and one flush, instead of streaming a one-element body.
      */
-    public Mono<Flux<ByteBuf>> readVerifyingFirst(StoredObject obj, ByteRange range, DataKey key) {
+    public Mono<Publisher<ByteBuf>> readVerifyingFirst(StoredObject obj, ByteRange range, DataKey key) {
         if (range.length() == 0) {
             return read(obj, range, key)
                     .doOnNext(ByteBuf::release)
@@ -195,17 +200,21 @@ public final class ReadPipeline {
         ByteRange head = new ByteRange(range.offset(), headLength);
         ByteRange rest = new ByteRange(range.offset() + headLength, range.length() - headLength);
         PartCiphers ciphers = new PartCiphers(key);
-        return DiscardedBuffers.released(read(obj, head, ciphers)
+        Mono<ByteBuf> first = DiscardedBuffers.released(read(obj, head, ciphers)
                 .collect(() -> ByteBufAllocator.DEFAULT.compositeBuffer(Integer.MAX_VALUE),
                         (CompositeByteBuf c, ByteBuf b) -> c.addComponent(true, b)))
-                .doOnError(e -> key.destroy())
-                .map(first -> {
-                    Flux<ByteBuf> tail = rest.length() == 0 ? Flux.empty() : read(obj, rest, ciphers);
-                    // a window on what is decrypted but not yet written: the transport would ask for 128
-                    // segments (8 MiB) at once per response (see SendWindow)
-                    return SendWindow.of(Flux.concat(Mono.just((ByteBuf) first), tail).doFinally(s -> key.destroy()),
-                            SendWindow.DEFAULT_LIMIT);
-                });
+                .map(c -> (ByteBuf) c)
+                .doOnError(e -> key.destroy());
+        if (rest.length() == 0) {
+            return first.doFinally(s -> key.destroy()).map(Mono::just);
+        }
+        return first.map(b -> {
+            Flux<ByteBuf> tail = read(obj, rest, ciphers);
+            // a window on what is decrypted but not yet written: the transport would ask for 128
+            // segments (8 MiB) at once per response (see SendWindow)
+            return SendWindow.of(Flux.concat(Mono.just(b), tail).doFinally(s -> key.destroy()),
+                    SendWindow.DEFAULT_LIMIT);
+        });
     }
 
     /** Bytes from {@code range.offset()} to the end of its segment (or of the range). */
