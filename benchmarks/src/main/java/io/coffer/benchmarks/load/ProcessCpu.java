@@ -23,13 +23,12 @@ final class ProcessCpu {
         return new ProcessCpu(ProcessHandle.current());
     }
 
-    /** Process {@code pid}, or null for pid 0 (not given). */
+    /**
+     * Process {@code pid}; null for pid 0 (not given) or a process that is gone (a server that died
+     * mid-run): its CPU is then unknown, and the workload's errors say what happened.
+     */
     static ProcessCpu of(long pid) {
-        if (pid == 0) {
-            return null;
-        }
-        return new ProcessCpu(ProcessHandle.of(pid)
-                .orElseThrow(() -> new IllegalArgumentException("no process with pid " + pid)));
+        return pid == 0 ? null : ProcessHandle.of(pid).map(ProcessCpu::new).orElse(null);
     }
 
     /** Nanoseconds of CPU so far; -1 when the operating system does not say (or the process is gone). */
