@@ -4,7 +4,6 @@ import io.coffer.crypto.IntegrityException;
 import io.coffer.crypto.key.DataKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -27,21 +26,13 @@ import reactor.core.publisher.Mono;
  * inputs is copied into a (direct) staging buffer first. Each segment's tag is verified before any byte of
  * it is emitted.
  *
- * <p>Why plaintext comes from a pool of its own ({@link #PLAINTEXT}) by default: JDK 17's GCM checks
- * whether a direct input and a direct output may overlap by comparing the base address of the memory
- * they were sliced from, and when that is the same and the output lies after the input it copies the
- * output into a fresh heap buffer, decrypts there and copies it back (two extra copies and a 64 KiB heap
- * allocation per segment; {@code DecryptBufferBenchmark.directSameBlock} reproduces the layout).
- * Netty's pooled buffers are slices of large shared chunks, so a sector read and a plaintext buffer from
- * the same allocator often share a base: a JFR profile of the 1 MiB GET path showed 11 % of all CPU
- * samples in that copy. Buffers of a separate pool never share a chunk with the reads.
+ * <p>Plaintext comes from {@link GcmOutputs} by default, a pool no input is taken from: JDK 17's GCM
+ * decrypts through a heap copy when input and output might overlap, which buffers sliced from one pooled
+ * chunk often look like.
  */
 public final class SegmentDecryptor {
-    /**
-     * Where plaintext buffers come from unless a caller passes an allocator: pooled direct memory that no
-     * other allocator hands out, so it never shares a base with the input (see the class comment).
-     */
-    public static final ByteBufAllocator PLAINTEXT = new AdaptiveByteBufAllocator(true);
+    /** Where plaintext buffers come from unless a caller passes an allocator ({@link GcmOutputs}). */
+    public static final ByteBufAllocator PLAINTEXT = GcmOutputs.POOL;
     /** Most plaintext bytes decrypted into one output buffer (whole segments; at least one segment). */
     static final int RUN_BYTES = 256 * 1024;
 

@@ -2,7 +2,6 @@ package io.coffer.crypto.segment;
 
 import io.coffer.crypto.key.DataKey;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import org.reactivestreams.Publisher;
@@ -24,16 +23,6 @@ import reactor.core.publisher.Mono;
  * buffer costs when the bytes go to a socket or file. Direct input is copied into the segment buffer.
  */
 public final class SegmentEncryptor {
-    /**
-     * Where sealed segments come from unless a caller passes an allocator: a pool that nothing else
-     * draws from. Why: JDK 17's GCM treats an input and an output backed by the same array as possibly
-     * overlapping and then encrypts through a freshly allocated copy; a pooling allocator hands out
-     * slices of shared chunk arrays, so a staged segment and its sealed output from one pool often
-     * share one (an allocation profile of a multipart upload had 65 % of its samples there, and GC
-     * took 15 % of the gateway's CPU). Outputs from a pool of their own never share the staging array.
-     */
-    public static final ByteBufAllocator SEALED = new AdaptiveByteBufAllocator(false);
-
     private final SegmentLayout layout;
     private final ByteBufAllocator allocator;
     private final ByteBufAllocator sealed;
@@ -43,9 +32,12 @@ public final class SegmentEncryptor {
         this(layout, allocator, allocator);
     }
 
-    /** Staging buffers from the default allocator, sealed segments from {@link #SEALED}. */
+    /**
+     * Staging buffers from the default allocator, sealed segments from {@link GcmOutputs} (a staged segment
+     * and its output in one pooled chunk array would make JDK 17's GCM encrypt through a fresh copy).
+     */
     public SegmentEncryptor(SegmentLayout layout) {
-        this(layout, ByteBufAllocator.DEFAULT, SEALED);
+        this(layout, ByteBufAllocator.DEFAULT, GcmOutputs.POOL);
     }
 
     private SegmentEncryptor(SegmentLayout layout, ByteBufAllocator allocator, ByteBufAllocator sealed) {

@@ -23,6 +23,7 @@ import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,13 +221,14 @@ public final class S3Server {
             }
             return res.send().then();
         }
+        Consumer<ByteBuf> counted = b -> rec.bytesOut.addAndGet(b.readableBytes());
         if (body instanceof Mono<ByteBuf> one) {
             // one buffer (a small object, an XML document): Reactor Netty writes it with the headers as one
             // full response and one flush; a Flux would go through its streaming path (a write, then a
             // flush in a task of its own, then the last-content marker)
-            return res.send(one.doOnNext(b -> rec.bytesOut.addAndGet(b.readableBytes()))).then();
+            return res.send(one.doOnNext(counted)).then();
         }
-        return res.send(Flux.from(body).doOnNext(b -> rec.bytesOut.addAndGet(b.readableBytes()))).then();
+        return res.send(Flux.from(body).doOnNext(counted)).then();
     }
 
     private static boolean hasUnreadBody(HttpServerRequest req, RequestRecord rec) {

@@ -203,12 +203,11 @@ public final class ReadPipeline {
         Mono<ByteBuf> first = DiscardedBuffers.released(read(obj, head, ciphers)
                 .collect(() -> ByteBufAllocator.DEFAULT.compositeBuffer(Integer.MAX_VALUE),
                         (CompositeByteBuf c, ByteBuf b) -> c.addComponent(true, b)))
-                .map(c -> (ByteBuf) c)
-                .doOnError(e -> key.destroy());
+                .map(c -> (ByteBuf) c);
         if (rest.length() == 0) {
             return first.doFinally(s -> key.destroy()).map(Mono::just);
         }
-        return first.map(b -> {
+        return first.doOnError(e -> key.destroy()).map(b -> {
             Flux<ByteBuf> tail = read(obj, rest, ciphers);
             // a window on what is decrypted but not yet written: the transport would ask for 128
             // segments (8 MiB) at once per response (see SendWindow)

@@ -8,8 +8,9 @@ package io.coffer.shard.server;
  * larger one as a fresh {@code ByteBuffer.allocateDirect} (zeroed, freed through a Cleaner). Every
  * segment, every sector read and every socket read of an upload would be such an allocation; with
  * {@code -Xmx256m} the allocations were ≈ 8 % of the event loops' profile of a 1 MiB GET, and the
- * gateway spent 15 % less CPU per 1 MiB GET without the mode (docs/decisions/buffer-pooling.md). Coffer bounds its buffers in flight itself (send windows, read
- * ahead of one chunk, write windows), so it does not need the allocator to shrink its pools for it.
+ * gateway spent 15 % less CPU per 1 MiB GET without the mode (docs/decisions/buffer-pooling.md).
+ * Coffer bounds its buffers in flight itself (send windows, read ahead of one chunk, write windows), so
+ * it does not need the allocator to shrink its pools for it.
  *
  * <p>Must run before any Netty buffer class is initialised (the first statement of a {@code main}); an
  * operator's own {@code -Dio.netty.allocator.lowMemory=...} wins.
