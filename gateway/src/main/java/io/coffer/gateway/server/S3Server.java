@@ -109,8 +109,10 @@ public final class S3Server {
     private Mono<Void> exchange(HttpServerRequest req, HttpServerResponse res) {
         RequestRecord rec = new RequestRecord(RequestIds.requestId(), req.method().name());
         boolean admitted = limit.tryAcquire();
+        // a GET's body holds its first segment before it is sent: released if it never is
+        UnsentBody unsent = new UnsentBody();
         Mono<S3Response> response = admitted
-                ? Mono.defer(() -> process(req, rec))
+                ? Mono.defer(() -> process(req, rec)).map(unsent::track)
                 : Mono.error(new S3Exception(S3Error.SLOW_DOWN));
         return response
                 .onErrorResume(e -> Mono.just(errorResponse(e, req, rec)))
@@ -125,6 +127,7 @@ public final class S3Server {
                     return Mono.empty();
                 })
                 .doFinally(signal -> {
+                    unsent.end();
                     if (admitted) {
                         limit.release();
                     }
@@ -215,10 +218,7 @@ public final class S3Server {
         }
         Publisher<ByteBuf> body = r.body();
         if (body == null || noContentStatus || req.method().equals(HttpMethod.HEAD) || r.contentLength() == 0) {
-            if (body != null && req.method().equals(HttpMethod.HEAD)) {
-                // never subscribed, so nothing to release; Content-Length stays what GET would send
-                return res.send().then();
-            }
+            // a body not sent (HEAD keeps the Content-Length GET would send) is drained by UnsentBody
             return res.send().then();
         }
         Consumer<ByteBuf> counted = b -> rec.bytesOut.addAndGet(b.readableBytes());

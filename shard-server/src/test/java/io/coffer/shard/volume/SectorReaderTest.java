@@ -203,34 +203,6 @@ class SectorReaderTest {
         alloc.assertAllReleased();
     }
 
-    /** posix_fadvise(POSIX_FADV_DONTNEED) through jnr-ffi, to make a test range uncached. */
-    static final class PageCacheDrop {
-        public interface LibC {
-            int open(String path, int flags);
-
-            int posix_fadvise(int fd, long offset, long length, int advice);
-
-            int close(int fd);
-        }
-
-        static boolean drop(Path file, long offset, long length) {
-            try {
-                LibC c = jnr.ffi.LibraryLoader.create(LibC.class).load("c");
-                int fd = c.open(file.toString(), 0);
-                if (fd < 0) {
-                    return false;
-                }
-                try {
-                    return c.posix_fadvise(fd, offset, length, 4) == 0;
-                } finally {
-                    c.close(fd);
-                }
-            } catch (RuntimeException | LinkageError e) {
-                return false;
-            }
-        }
-    }
-
     @Test
     void aCachedReadCancelledBeforeDemandReleasesItsBuffer() {
         for (int i = 0; i < 20; i++) {
