@@ -42,6 +42,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import io.coffer.shard.store.LeakWatch;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Starts a whole gateway (Micronaut context, S3 data plane on 127.0.0.1 port 0, management on a
@@ -51,6 +53,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * SDK's default checksum behaviour or {@code WHEN_REQUIRED}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(LeakWatch.class)
 public abstract class GatewayTestBase {
     public static final String ROOT_ACCESS = "CFTESTROOTACCESSKEY1";
     public static final String ROOT_SECRET = "test/root/secret/key/0123456789abcdefghij";

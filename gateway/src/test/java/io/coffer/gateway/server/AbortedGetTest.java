@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.coffer.gateway.GatewayTestBase;
-import io.coffer.shard.store.LeakWatch;
 import io.coffer.shard.volume.PageCacheDrop;
 import java.io.IOException;
 import java.net.Socket;
@@ -16,17 +15,15 @@ import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Clients that leave while their GET is being read from the disk: a video player seeking, a sync tool
  * timing out. The gateway reads and verifies an object's first segment before it answers; when the
- * connection is gone by then, that segment must still be released (LeakWatch fails the test on any
- * buffer Netty's paranoid leak detector reports), and the store must keep serving.
+ * connection is gone by then, that segment must still be released (GatewayTestBase's LeakWatch fails
+ * the test on any buffer Netty's paranoid leak detector reports), and the store must keep serving.
  */
-@ExtendWith(LeakWatch.class)
 class AbortedGetTest extends GatewayTestBase {
 
     @Test
