@@ -133,6 +133,11 @@ public final class LoadGenerator {
                 log.println("# " + label + " " + spec.name() + ": warming up " + o.warmup().toSeconds() + " s");
                 WorkloadRunner.run(p.concurrency(), o.warmup(), p.maxOps(), o.seed() + 1, p.op());
             }
+            if (o.settleDisk()) {
+                Duration settled = DiskSettle.run();
+                log.println("# " + label + " " + spec.name() + ": dirty pages flushed before the window "
+                        + (settled == null ? "(sync failed)" : "in " + settled.toMillis() + " ms"));
+            }
             log.println("# " + label + " " + spec.name() + ": running");
             ProcessCpu client = ProcessCpu.self();
             ProcessCpu server = ProcessCpu.of(side.target().pid());

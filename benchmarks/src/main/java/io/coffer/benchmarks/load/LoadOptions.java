@@ -36,6 +36,7 @@ public record LoadOptions(
         long partSize,
         int deleteObjects,
         boolean checksums,
+        boolean settleDisk,
         int retries,
         long seed,
         Duration warmPass,
@@ -133,7 +134,7 @@ public record LoadOptions(
             if (!k.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + k + "'");
             }
-            if (k.equals("--no-checksums")) {
+            if (k.equals("--no-checksums") || k.equals("--no-disk-settle")) {
                 a.put(k, "true");
                 continue;
             }
@@ -181,6 +182,7 @@ public record LoadOptions(
                 WorkloadSpec.parseSize(a.getOrDefault("--part-size", "8m")),
                 Integer.parseInt(a.getOrDefault("--delete-objects", "2000")),
                 !a.containsKey("--no-checksums") && !"off".equals(a.get("--checksums")),
+                !a.containsKey("--no-disk-settle"),
                 Integer.parseInt(a.getOrDefault("--retries", "0")),
                 Long.parseLong(a.getOrDefault("--seed", "42")),
                 parseDuration(a.getOrDefault("--warm-pass", "0s")),
@@ -222,7 +224,7 @@ public record LoadOptions(
                   [--workloads put-1m-c8,get-1m-c8,...] [--duration 10s] [--warmup 0s] [--max-ops 1000000]
                   [--out results.jsonl] [--label coffer] [--bucket coffer-bench] [--list-bucket NAME]
                   [--list-keys 10000] [--page-keys 1000] [--small-pool 1000] [--populate-timeout 30m] [--range-object 256m] [--part-size 8m]
-                  [--delete-objects 2000] [--no-checksums] [--retries 0] [--seed 42]
+                  [--delete-objects 2000] [--no-checksums] [--no-disk-settle] [--retries 0] [--seed 42]
                   [--warm-pass 0s] [--repeats 1 (more needs --out with {r}, e.g. out-r{r}.jsonl)]
                   [--peer-endpoint http://127.0.0.1:18080 --peer-access-key AK --peer-secret-key SK
                    --peer-label s3proxy (paired run: all four, and --out with {label}, e.g. {label}-r{r}.jsonl)]

@@ -54,6 +54,11 @@ class WorkloadSpecTest {
         assertTrue(o.checksums());
         assertFalse(LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000", "--no-checksums"))
                 .checksums());
+        assertTrue(o.settleDisk(), "dirty pages are flushed before each window unless told not to");
+        LoadOptions unsettled = LoadOptions.parse(concat(base, "--endpoint", "http://127.0.0.1:9000",
+                "--no-disk-settle", "--no-checksums"));
+        assertFalse(unsettled.settleDisk());
+        assertFalse(unsettled.checksums());
         assertThrows(IllegalArgumentException.class,
                 () -> LoadOptions.parse(concat(base, "--endpoint", "http://10.0.0.1:9000")));
         assertThrows(IllegalArgumentException.class,
