@@ -4,10 +4,9 @@
 # each workload against A and B back to back, order alternating per repeat. Prints, per workload,
 # the medians of throughput and of each server's CPU per operation (and the generator's own).
 # For judging a change to the product against its base on a machine whose load drifts; the
-# published comparison against s3proxy is run-bench.sh. Run it in both orders (A/B, then B/A) and
-# take the geometric mean: before the generator flushed dirty pages ahead of every window, A was
-# favoured by up to 20 % of CPU per operation on write workloads; with the flush both orders agree in
-# sign, but small-write A/Bs still scatter by about 10 % (docs/benchmarks.md, 22:29 run).
+# published comparison against s3proxy is run-bench.sh. Run it in both orders (A/B, then B/A):
+# on this 2-core machine small-write A/Bs scattered by up to 20 % of CPU per operation between two
+# runs of the same pair of builds, even in sign (docs/benchmarks.md, the 22:29 run's reading).
 #
 # usage: benchmarks/scripts/ab-bench.sh A_JAR B_JAR [workloads] [duration 6s] [warm-pass 20s] [repeats 3]
 #   e.g. git worktree add /tmp/base HEAD~1 && (cd /tmp/base && mvn -q -DskipTests package -pl gateway -am)
