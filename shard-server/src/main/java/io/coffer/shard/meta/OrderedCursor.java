@@ -30,6 +30,12 @@ final class OrderedCursor {
     private final Function<byte[], byte[]> fullKeyOf;
     private final ArrayDeque<Row> buffer = new ArrayDeque<>();
     private boolean positioned;
+    /**
+     * The cursor still stands on the row {@link #next} returned last. It steps on when the next row is
+     * asked for, not before: a point read (the newest version of a key) stops at its first row, and the
+     * step it would never use was an LMDB {@code mdb_cursor_next} per GET and HEAD (≈ 8 % of a manifest read).
+     */
+    private boolean stepPending;
     private long seeks;
     private long steps;
 
@@ -70,6 +76,10 @@ final class OrderedCursor {
         if (!buffer.isEmpty()) {
             return buffer.poll();
         }
+        if (stepPending) {
+            stepPending = false;
+            advance();
+        }
         if (!positioned) {
             return null;
         }
@@ -86,7 +96,7 @@ final class OrderedCursor {
         byte[] value = cursor.val();
         Row row = new Row(Arrays.copyOfRange(raw, bucketPrefix.length, s - 1), Arrays.copyOfRange(raw, s, raw.length),
                 raw, value);
-        advance();
+        stepPending = true;
         return row;
     }
 
@@ -100,6 +110,7 @@ final class OrderedCursor {
 
     private void seekRaw(byte[] target) {
         buffer.clear();
+        stepPending = false;
         seeks++;
         positioned = cursor.get(target, GetOp.MDB_SET_RANGE);
     }
