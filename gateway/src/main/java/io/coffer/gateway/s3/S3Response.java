@@ -5,10 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
@@ -22,10 +18,6 @@ import reactor.core.publisher.Mono;
  * never sent (the connection dropped) the subscription is cancelled.
  */
 public final class S3Response {
-    /** RFC 1123 as S3 writes it: {@code Wed, 12 Oct 2009 17:50:00 GMT}. */
-    public static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-
     private int status;
     private final HttpHeaders headers = new DefaultHttpHeaders();
     private Publisher<ByteBuf> body;
@@ -96,7 +88,7 @@ public final class S3Response {
 
     /** Sets {@code Last-Modified} in RFC 1123. */
     public S3Response lastModified(long epochMillis) {
-        headers.set("Last-Modified", HTTP_DATE.format(Instant.ofEpochMilli(epochMillis)));
+        headers.set("Last-Modified", HttpDate.format(epochMillis));
         return this;
     }
 

@@ -66,7 +66,8 @@ public final class ReadPipeline {
                     if (v.deleteMarker()) {
                         return Mono.error(new S3Exception(versionId == null ? S3Error.NO_SUCH_KEY : S3Error.METHOD_NOT_ALLOWED, resource));
                     }
-                    return Mono.fromCallable(() -> new StoredObject(v, verified(v)));
+                    // verified() throws IntegrityException; flatMap turns the throw into onError
+                    return Mono.just(new StoredObject(v, verified(v)));
                 });
     }
 
@@ -168,9 +169,13 @@ public final class ReadPipeline {
         ReadPlan plan = range.length() == 0
                 ? (obj.size() == 0 ? ReadPlan.whole(m) : new ReadPlan(List.of()))
                 : ReadPlan.of(m, range.offset(), range.last());
-        return DiscardedBuffers.released(Flux.fromIterable(plan.parts())
-                .concatMap(p -> Flux.defer(() -> decryptor.decrypt(ciphertext(p), ciphers.of(p),
-                        p.part().plaintextSize(), p.range())), 0)
+        List<ReadPlan.PartRead> parts = plan.parts();
+        // one part (every small object): no concatMap over a one-element list, which costs a
+        // subscription, a queue and a hop through its drain loop per GET
+        Flux<ByteBuf> plaintext = parts.size() == 1
+                ? Flux.defer(() -> decrypt(decryptor, parts.get(0), ciphers))
+                : Flux.fromIterable(parts).concatMap(p -> Flux.defer(() -> decrypt(decryptor, p, ciphers)), 0);
+        return DiscardedBuffers.released(plaintext
                 .onErrorMap(e -> e instanceof IntegrityException || e instanceof ShardException se
                                 && (se.code() == ShardException.Code.SECTOR_CORRUPT || se.code() == ShardException.Code.NO_SUCH_SECTOR),
                         e -> {
@@ -230,7 +235,16 @@ public final class ReadPipeline {
         return range.length();
     }
 
+    private Flux<ByteBuf> decrypt(SegmentDecryptor decryptor, ReadPlan.PartRead p, PartCiphers ciphers) {
+        return decryptor.decrypt(ciphertext(p), ciphers.of(p), p.part().plaintextSize(), p.range());
+    }
+
     private Flux<ByteBuf> ciphertext(ReadPlan.PartRead part) {
+        List<ReadPlan.SectorSlice> slices = part.slices();
+        if (slices.size() == 1) {
+            ReadPlan.SectorSlice s = slices.get(0);
+            return shard.readSector(SectorId.fromBytes(s.sector().sectorId(), 0), s.offset(), s.length());
+        }
         return Flux.fromIterable(part.slices())
                 .concatMap(s -> shard.readSector(SectorId.fromBytes(s.sector().sectorId(), 0), s.offset(), s.length()),
                         SLICES_AHEAD);
