@@ -85,7 +85,8 @@ final class Table {
 
         static byte[] copy(ByteBuffer b) {
             byte[] out = new byte[b.remaining()];
-            b.duplicate().get(out);
+            // an absolute bulk get: a duplicate() here was a DirectByteBuffer allocated per row read
+            b.get(b.position(), out);
             return out;
         }
     }
