@@ -1,6 +1,10 @@
 package io.coffer.gateway.s3;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * RFC 1123 dates as S3 writes them ({@code Wed, 12 Oct 2009 17:50:00 GMT}), for {@code Date} and
@@ -10,6 +14,9 @@ import java.time.LocalDate;
  */
 public final class HttpDate {
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    /** Years before 1 or after 9999 (no clock gives them; a response never fails on a date). */
+    private static final DateTimeFormatter OTHER_YEARS =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
             "Nov", "Dec"};
 
@@ -25,6 +32,11 @@ public final class HttpDate {
         long days = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
         LocalDate d = LocalDate.ofEpochDay(days);
+        int year = d.getYear();
+        // "yyyy" is the year of the era: proleptic year 0 is 1 BC, printed as 0001 by the JDK
+        if (year < 1 || year > 9999) {
+            return OTHER_YEARS.format(Instant.ofEpochMilli(epochMillis));
+        }
         char[] c = new char[29];
         put(c, 0, DAYS[d.getDayOfWeek().ordinal()]);
         c[3] = ',';
@@ -33,11 +45,6 @@ public final class HttpDate {
         c[7] = ' ';
         put(c, 8, MONTHS[d.getMonthValue() - 1]);
         c[11] = ' ';
-        int year = d.getYear();
-        if (year < 0 || year > 9999) {
-            // outside what a four-digit year can say; no stored object gets here (clock values)
-            throw new IllegalArgumentException("year out of range for an HTTP date: " + year);
-        }
         two(c, 12, year / 100);
         two(c, 14, year % 100);
         c[16] = ' ';

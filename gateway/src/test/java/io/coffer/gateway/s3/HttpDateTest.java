@@ -1,7 +1,6 @@
 package io.coffer.gateway.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -32,8 +31,11 @@ class HttpDateTest {
     }
 
     @Test
-    void refusesYearsFourDigitsCannotSay() {
-        assertThrows(IllegalArgumentException.class, () -> HttpDate.format(253_402_300_800_000L));
+    void yearsBeyondFourDigitsAreFormattedAsTheJdkDoes() {
+        for (long t : new long[] {253_402_300_800_000L /* 10000-01-01 */, -62_135_596_800_001L /* before year 1 */,
+                -62_167_219_200_001L /* before year 0 */}) {
+            assertEquals(JDK.format(Instant.ofEpochMilli(t)), HttpDate.format(t), "at " + t);
+        }
     }
 
     @Test
