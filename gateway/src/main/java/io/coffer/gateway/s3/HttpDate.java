@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * RFC 1123 dates as S3 writes them ({@code Wed, 12 Oct 2009 17:50:00 GMT}), for {@code Date} and
+ * RFC 1123 dates as S3 writes them ({@code Mon, 12 Oct 2009 17:50:00 GMT}), for {@code Date} and
  * {@code Last-Modified} on every response. Written by hand because a {@code DateTimeFormatter} with a
  * pattern walks a chain of printer objects per field: in a profile of the 4 KiB GET it was about 3 % of
  * the request's CPU, for 29 fixed-width characters. {@link #now()} is formatted once per second.
