@@ -14,18 +14,22 @@ import io.coffer.gateway.checksum.DigestException;
 import io.coffer.gateway.s3.S3Error;
 import io.coffer.gateway.s3.S3Errors;
 import io.coffer.gateway.s3.S3Exception;
+import io.coffer.shard.api.NewSector;
 import io.coffer.shard.api.ObjectVersion;
 import io.coffer.shard.api.PutCondition;
 import io.coffer.shard.api.SectorId;
 import io.coffer.shard.api.SectorRef;
 import io.coffer.shard.api.Shard;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -43,6 +47,13 @@ import reactor.core.publisher.Mono;
 public final class WritePipeline {
     private static final Logger log = LoggerFactory.getLogger(WritePipeline.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * The largest object that takes the small-object path: one segment at the default segment size.
+     * Its ciphertext is held in memory until the commit, and the shard's commit thread writes it in
+     * passing, so this stays small whatever segment size is configured.
+     */
+    static final int SMALL_OBJECT_MAX = 64 * 1024;
 
     private final Shard shard;
     private final MasterKeyring keyring;
@@ -90,34 +101,95 @@ public final class WritePipeline {
         return sseC != null || kmsKeyId == null ? wrap(key, sseC) : keyring.wrap(key, kmsKeyId);
     }
 
-    /** Stores a whole object: seal, sign, commit. */
+    /**
+     * Stores a whole object: seal, sign, commit. An object of at most one segment (and at most
+     * {@link #SMALL_OBJECT_MAX}) goes the small-object way ({@link #putSmall}); a larger one streams
+     * into sectors first and commits its manifest after.
+     */
     public Mono<StoredObject> put(ObjectWrite w, Publisher<ByteBuf> body) {
         return Mono.defer(() -> {
             DataKey key = DataKey.generate();
             byte[] contentId = newContentId();
             WrappedKey wrapped = wrap(key, w.sseC(), w.kmsKeyId());
-            return seal(body, w.length(), w.checks(), key, contentId, 1)
-                    .flatMap(sealed -> {
-                        String etag = sealed.digests().md5Hex();
-                        Manifest.Builder b = Manifest.builder()
-                                .bucket(w.bucket()).key(w.key())
-                                .size(sealed.size()).etag(etag).lastModifiedMillis(System.currentTimeMillis())
-                                .contentType(w.metadata().contentType())
-                                .userMetadata(w.metadata().userMetadata())
-                                .headers(w.metadata().headers())
-                                .tags(w.metadata().tags())
-                                .checksums(checksums(sealed.digests()))
-                                .contentId(contentId).segmentSize(settings.segmentSize())
-                                .wrappedKey(wrapped)
-                                .sseC(w.sseC() == null ? null : w.sseC().keyMd5Base64())
-                                .parts(List.of(new Part(1, sealed.size(), etag,
-                                        SignedManifests.manifestSectors(sealed.sectors()))));
-                        return commit(b, w.condition(), w.versioned())
+            List<Long> lengths = sectorLengths(w.length());
+            Mono<StoredObject> stored;
+            if (w.length() <= Math.min(settings.segmentSize(), SMALL_OBJECT_MAX) && lengths.size() == 1) {
+                stored = putSmall(w, body, key, contentId, wrapped, lengths.get(0));
+            } else {
+                stored = seal(body, w.length(), w.checks(), key, contentId, 1)
+                        .flatMap(sealed -> commit(manifest(w, sealed, contentId, wrapped), w.condition(), w.versioned())
                                 .onErrorResume(e -> discard(sealed.sectors().stream().map(SectorRef::id).toList())
-                                        .then(Mono.error(e)));
-                    })
-                    .doFinally(s -> key.destroy());
+                                        .then(Mono.error(e))));
+            }
+            return stored.doFinally(s -> key.destroy());
         });
+    }
+
+    /**
+     * The small-object write: the body (at most one segment) is encrypted into one buffer in memory,
+     * checked, and its sector committed together with the signed manifest in one shard request
+     * ({@code Shard.putVersionWithSectors}): the engine then writes, fsyncs and commits it all in one
+     * group-commit batch. Memory per request is bounded by {@link #SMALL_OBJECT_MAX} plus a tag.
+     */
+    private Mono<StoredObject> putSmall(ObjectWrite w, Publisher<ByteBuf> body, DataKey key, byte[] contentId,
+                                        WrappedKey wrapped, long sectorLength) {
+        BodyDigests digests = new BodyDigests(w.checks().algorithm(), w.checks().payloadSha256() != null);
+        SectorId id = SectorId.random();
+        AtomicBoolean handed = new AtomicBoolean();
+        return encryptor.encrypt(measured(body, w.length(), digests), key, contentId, 1)
+                .collectList()
+                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+                .map(buffers -> oneBuffer(buffers, sectorLength))
+                .flatMap(ciphertext -> verified(digests, w.checks())
+                        .flatMap(r -> {
+                            SealedPart sealed = new SealedPart(w.length(), r, List.of(new SectorRef(id, sectorLength)));
+                            return commitWith(manifest(w, sealed, contentId, wrapped), w.versioned(), v -> {
+                                handed.set(true);
+                                return shard.putVersionWithSectors(v, w.condition(), !w.versioned(),
+                                        List.of(new NewSector(id, ciphertext)));
+                            });
+                        })
+                        .doFinally(signal -> {
+                            if (handed.compareAndSet(false, true)) {
+                                ciphertext.release(); // never reached the shard
+                            }
+                        }))
+                // a failed putVersionWithSectors leaves no sector behind: nothing to discard
+                .onErrorMap(DigestException.class, e -> S3Errors.from(e, null));
+    }
+
+    /** A sealed one-segment body as the one buffer of exactly {@code length} bytes its sector holds. */
+    private static ByteBuf oneBuffer(List<ByteBuf> buffers, long length) {
+        ByteBuf all = buffers.size() == 1 ? buffers.get(0)
+                : Unpooled.wrappedBuffer(buffers.toArray(ByteBuf[]::new));
+        if (all.readableBytes() != length) {
+            int got = all.readableBytes();
+            all.release();
+            throw new IllegalStateException("ciphertext of " + got + " bytes, " + length + " planned");
+        }
+        return all;
+    }
+
+    /** The lengths of the sectors a part of {@code length} plaintext bytes is stored in. */
+    private List<Long> sectorLengths(long length) {
+        return SectorPlan.cut(settings.layout().ciphertextLength(length), settings.alignedSectorSize());
+    }
+
+    /** The manifest of a one-part object whose body was sealed into {@code sealed}. */
+    private Manifest.Builder manifest(ObjectWrite w, SealedPart sealed, byte[] contentId, WrappedKey wrapped) {
+        String etag = sealed.digests().md5Hex();
+        return Manifest.builder()
+                .bucket(w.bucket()).key(w.key())
+                .size(sealed.size()).etag(etag).lastModifiedMillis(System.currentTimeMillis())
+                .contentType(w.metadata().contentType())
+                .userMetadata(w.metadata().userMetadata())
+                .headers(w.metadata().headers())
+                .tags(w.metadata().tags())
+                .checksums(checksums(sealed.digests()))
+                .contentId(contentId).segmentSize(settings.segmentSize())
+                .wrappedKey(wrapped)
+                .sseC(w.sseC() == null ? null : w.sseC().keyMd5Base64())
+                .parts(List.of(new Part(1, sealed.size(), etag, SignedManifests.manifestSectors(sealed.sectors()))));
     }
 
     /** The x-amz-checksum-* value a body's digests give, keyed by algorithm name, for the manifest. */
@@ -135,36 +207,44 @@ public final class WritePipeline {
         return Mono.defer(() -> {
             List<SectorId> written = Collections.synchronizedList(new ArrayList<>());
             BodyDigests digests = new BodyDigests(checks.algorithm(), checks.payloadSha256() != null);
-            long[] seen = {0};
-            Flux<ByteBuf> plaintext = Flux.from(body)
-                    .<ByteBuf>handle((buf, sink) -> {
-                        seen[0] += buf.readableBytes();
-                        if (seen[0] > length) {
-                            buf.release();
-                            sink.error(new S3Exception(S3Error.INCOMPLETE_BODY, null,
-                                    "The body is longer than the " + length + " bytes declared."));
-                            return;
-                        }
-                        digests.update(buf);
-                        sink.next(buf);
-                    })
-                    .concatWith(Mono.defer(() -> seen[0] == length ? Mono.<ByteBuf>empty()
-                            : Mono.error(new S3Exception(S3Error.INCOMPLETE_BODY))));
-            List<Long> lengths = SectorPlan.cut(settings.layout().ciphertextLength(length), settings.alignedSectorSize());
-            return SectorWriter.write(shard, encryptor.encrypt(plaintext, key, contentId, partNumber), lengths, written::add)
-                    .flatMap(sectors -> {
-                        BodyDigestResult r = digests.finish();
-                        r.checkContentMd5(checks.contentMd5());
-                        if (checks.payloadSha256() != null) {
-                            r.checkSha256(checks.payloadSha256());
-                        }
-                        return checks.expectedChecksum()
-                                .doOnNext(r::checkChecksum)
-                                .then(Mono.fromSupplier(() -> new SealedPart(length, r, sectors)));
-                    })
+            Flux<ByteBuf> plaintext = measured(body, length, digests);
+            return SectorWriter.write(shard, encryptor.encrypt(plaintext, key, contentId, partNumber),
+                            sectorLengths(length), written::add)
+                    .flatMap(sectors -> verified(digests, checks).map(r -> new SealedPart(length, r, sectors)))
                     .onErrorMap(DigestException.class, e -> S3Errors.from(e, null))
                     .onErrorResume(e -> discard(List.copyOf(written)).then(Mono.error(e)))
                     .doOnCancel(() -> discard(List.copyOf(written)).subscribe());
+        });
+    }
+
+    /** The body through {@code digests}, failing with IncompleteBody unless it is exactly {@code length} bytes. */
+    private static Flux<ByteBuf> measured(Publisher<ByteBuf> body, long length, BodyDigests digests) {
+        long[] seen = {0};
+        return Flux.from(body)
+                .<ByteBuf>handle((buf, sink) -> {
+                    seen[0] += buf.readableBytes();
+                    if (seen[0] > length) {
+                        buf.release();
+                        sink.error(new S3Exception(S3Error.INCOMPLETE_BODY, null,
+                                "The body is longer than the " + length + " bytes declared."));
+                        return;
+                    }
+                    digests.update(buf);
+                    sink.next(buf);
+                })
+                .concatWith(Mono.defer(() -> seen[0] == length ? Mono.<ByteBuf>empty()
+                        : Mono.error(new S3Exception(S3Error.INCOMPLETE_BODY))));
+    }
+
+    /** The body's digests once it has ended, checked against what the request declared. */
+    private static Mono<BodyDigestResult> verified(BodyDigests digests, BodyChecks checks) {
+        return Mono.defer(() -> {
+            BodyDigestResult r = digests.finish();
+            r.checkContentMd5(checks.contentMd5());
+            if (checks.payloadSha256() != null) {
+                r.checkSha256(checks.payloadSha256());
+            }
+            return checks.expectedChecksum().doOnNext(r::checkChecksum).then(Mono.just(r));
         });
     }
 

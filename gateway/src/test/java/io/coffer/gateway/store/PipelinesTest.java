@@ -196,6 +196,64 @@ class PipelinesTest {
         assertEquals(0, f.shard.stats().block().temporarySectors());
     }
 
+    /**
+     * Objects of at most one segment (default settings) commit their sector with the manifest in one
+     * group-commit request; one byte more streams (a request per sector plus the manifest's). Every
+     * way such a PUT can fail leaves no version, no sector and no space taken.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 100, 4096, WritePipeline.SMALL_OBJECT_MAX, WritePipeline.SMALL_OBJECT_MAX + 1})
+    void smallObjectsCommitInOneRequestAndTheirFailuresLeaveNothing(int size, @TempDir Path other) throws Exception {
+        try (StoreFixture d = new StoreFixture(other, StoreSettings.DEFAULT)) {
+            byte[] data = StoreFixture.random(size);
+            d.writer.put(write("warm", size, BodyChecks.NONE, PutCondition.NONE), StoreFixture.body(data, 1000)).block();
+            long commits = d.shard.committer().commits();
+            StoredObject obj = d.writer.put(write("k", size, BodyChecks.NONE, PutCondition.NONE),
+                    StoreFixture.body(data, 1000)).block();
+            long requests = d.shard.committer().commits() - commits;
+            if (size <= WritePipeline.SMALL_OBJECT_MAX) {
+                assertEquals(1, requests, "one group-commit request for a small object");
+            } else {
+                assertTrue(requests >= 2, requests + " requests");
+            }
+            assertEquals(1, obj.version().sectors().size());
+            StoredObject opened = d.reader.open(StoreFixture.BUCKET, "k", null).block();
+            assertArrayEquals(data, StoreFixture.drain(Flux.from(d.reader.readVerifyingFirst(opened,
+                    ByteRange.whole(size), d.reader.dataKey(opened, null)).block())));
+            assertTrue(d.shard.sectorInfo(obj.version().sectors().get(0).id()).block().orElseThrow().committed());
+            long used = d.shard.stats().block().bytesUsed();
+
+            String wrongMd5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(new byte[1]));
+            S3Exception bad = assertThrows(S3Exception.class, () -> d.writer.put(write("bad", size,
+                    new BodyChecks(wrongMd5, null, Mono.empty(), null), PutCondition.NONE),
+                    StoreFixture.body(data, 1000)).block());
+            assertEquals(S3Error.BAD_DIGEST, bad.error());
+            assertThrows(RuntimeException.class, () -> d.writer.put(write("badsum", size,
+                    new BodyChecks(null, ChecksumAlgorithm.CRC32C, Mono.just("AQIDBA=="), null), PutCondition.NONE),
+                    StoreFixture.body(data, 1000)).block());
+            if (size > 0) {
+                assertEquals(S3Error.INCOMPLETE_BODY, assertThrows(S3Exception.class, () -> d.writer.put(
+                        write("short", size, BodyChecks.NONE, PutCondition.NONE),
+                        StoreFixture.body(Arrays.copyOf(data, size - 1), 1000)).block()).error());
+            }
+            assertEquals(S3Error.INCOMPLETE_BODY, assertThrows(S3Exception.class, () -> d.writer.put(
+                    write("long", size, BodyChecks.NONE, PutCondition.NONE),
+                    StoreFixture.body(Arrays.copyOf(data, size + 1), 1000)).block()).error());
+            assertEquals(ShardException.Code.PRECONDITION_FAILED, assertThrows(ShardException.class, () -> d.writer.put(
+                    write("k", size, BodyChecks.NONE, PutCondition.IF_ABSENT), StoreFixture.body(data, 1000)).block())
+                    .code());
+            for (String key : new String[] {"bad", "badsum", "short", "long"}) {
+                assertTrue(d.shard.getVersion(StoreFixture.BUCKET, key, null).block().isEmpty(), key);
+            }
+            assertEquals(0, d.shard.stats().block().temporarySectors());
+            assertEquals(used, d.shard.stats().block().bytesUsed(), "space of the failed PUTs given back");
+        }
+    }
+
+    private static ObjectWrite write(String key, long size, BodyChecks checks, PutCondition condition) {
+        return new ObjectWrite(StoreFixture.BUCKET, key, size, ObjectMetadata.EMPTY, checks, null, condition, false);
+    }
+
     private static String md5B64(byte[] b) {
         try {
             return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(b));

@@ -72,6 +72,37 @@ public interface Shard extends AutoCloseable {
      */
     Mono<Optional<ObjectVersion>> putVersion(ObjectVersion version, PutCondition condition, boolean replaceNullVersion);
 
+    /**
+     * {@link #putSector} for each of {@code sectors}, then {@link #putVersion}, as one request: the
+     * small-object write path. Same guarantees as those two calls in sequence (the sector bytes are
+     * durable before the version that references them commits; the version is durable when this
+     * completes), but a shard may do it all in one durable commit: the engine writes the bytes, makes
+     * them durable and commits the sectors with the version in one group-commit batch, where the two
+     * calls cost two batches and several thread hand-offs. A failure leaves no new sector behind
+     * (best effort for a remote shard; the TTL on temporary sectors is the backstop). The shard
+     * releases every buffer, whatever happens, once this is subscribed: subscribe exactly once.
+     *
+     * <p>The default is the two calls in sequence (what a remote shard does over its protocol).
+     */
+    default Mono<Optional<ObjectVersion>> putVersionWithSectors(ObjectVersion version, PutCondition condition,
+                                                               boolean replaceNullVersion, List<NewSector> sectors) {
+        return Mono.defer(() -> {
+            int[] handed = {0};
+            return Flux.fromIterable(sectors)
+                    .concatMap(s -> {
+                        handed[0]++;
+                        return putSector(s.id(), s.length(), Mono.just(s.bytes()));
+                    })
+                    .then(Mono.defer(() -> putVersion(version, condition, replaceNullVersion)))
+                    .onErrorResume(e -> Flux.fromIterable(sectors.subList(0, Math.min(handed[0], sectors.size())))
+                            .concatMap(s -> deleteSector(s.id()).onErrorResume(ignored -> Mono.empty()))
+                            .then(Mono.error(e)))
+                    // the sectors never handed to putSector (an earlier one failed) are still ours
+                    .doFinally(signal -> sectors.subList(Math.min(handed[0], sectors.size()), sectors.size())
+                            .forEach(s -> s.bytes().release()));
+        });
+    }
+
     /** The newest version (which may be a delete marker), or a given version when versionId is non-null. */
     Mono<Optional<ObjectVersion>> getVersion(String bucket, String key, String versionId);
 

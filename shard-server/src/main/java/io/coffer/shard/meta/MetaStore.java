@@ -405,6 +405,56 @@ public final class MetaStore implements AutoCloseable {
         });
     }
 
+    /** What {@link #putVersionWithSectors} did: the version before, and which new sectors were already stored. */
+    public record VersionWithSectors(Optional<ObjectVersion> previous, Set<SectorId> alreadyStored) {
+        public VersionWithSectors {
+            alreadyStored = Set.copyOf(alreadyStored);
+        }
+    }
+
+    /**
+     * Records freshly written sectors and commits a version that references them, in one transaction:
+     * the small-object write path. The sectors go in committed, not temporary (the version references
+     * them before the transaction ends), so every one must be referenced by {@code v}, with its length.
+     * A sector whose id is already recorded with the same length (a retried write) is left as it is and
+     * answered in {@code alreadyStored}: the caller frees its own extent for it. Otherwise as
+     * {@link #putVersion}; if the condition fails nothing is recorded.
+     */
+    public Freed<VersionWithSectors> putVersionWithSectors(ObjectVersion v, PutCondition condition,
+                                                           boolean replaceNullVersion, List<SectorRecord> fresh) {
+        byte[] key = OrderedKeys.keyBytes(v.key());
+        OrderedKeys.bucketBytes(v.bucket());
+        Map<SectorId, Long> referenced = new HashMap<>();
+        for (SectorRef ref : v.sectors()) {
+            referenced.put(ref.id(), ref.length());
+        }
+        for (SectorRecord s : fresh) {
+            if (s.state() != SectorState.TEMPORARY) {
+                throw new IllegalArgumentException("new sectors start temporary");
+            }
+            Long length = referenced.get(s.id());
+            if (length == null || length != s.length()) {
+                throw new ShardException(Code.INVALID_ARGUMENT,
+                        "sector " + s.id() + " of " + s.length() + " bytes is not referenced by the version");
+            }
+        }
+        return env.write(txn -> {
+            Set<SectorId> existing = new HashSet<>();
+            for (SectorRecord s : fresh) {
+                byte[] id = s.id().toBytes();
+                byte[] raw = env.sectors.get(txn, id);
+                if (raw == null) {
+                    env.sectors.put(txn, id, SectorRecordCodec.encode(s.committed()));
+                } else {
+                    existing.add(s.id()); // addRefs below checks its length against the reference
+                }
+            }
+            Set<SectorId> candidates = new LinkedHashSet<>();
+            Optional<ObjectVersion> previous = writeVersion(txn, v, key, condition, replaceNullVersion, candidates);
+            return new Freed<>(new VersionWithSectors(previous, existing), freeUnreferenced(txn, candidates));
+        });
+    }
+
     /**
      * Commits many versions unconditionally in one transaction (bulk import: rebalancing, replica
      * repair, tests). Each behaves like {@code putVersion(v, NONE, false)}.

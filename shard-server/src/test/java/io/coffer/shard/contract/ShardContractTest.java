@@ -14,6 +14,7 @@ import io.coffer.shard.api.ListEntry;
 import io.coffer.shard.api.ListPage;
 import io.coffer.shard.api.ListRequest;
 import io.coffer.shard.api.MultipartUpload;
+import io.coffer.shard.api.NewSector;
 import io.coffer.shard.api.ObjectVersion;
 import io.coffer.shard.api.PutCondition;
 import io.coffer.shard.api.SectorId;
@@ -301,6 +302,67 @@ public abstract class ShardContractTest {
     }
 
     // ---- versions ----
+
+    @Test
+    void putVersionWithSectorsStoresTheSectorsAndTheVersionTogether() {
+        bucket("small");
+        byte[] a = randomBytes(4112, 40);
+        byte[] b = randomBytes(100, 41);
+        SectorId ia = SectorId.random();
+        SectorId ib = SectorId.random();
+        ByteBuf ba = Unpooled.copiedBuffer(a);
+        ByteBuf bb = Unpooled.directBuffer(b.length).writeBytes(b);
+        long gen = shard.nextGeneration("small", 0).block(T);
+        ObjectVersion v = new ObjectVersion("small", "k", ObjectVersion.NULL_VERSION, gen, false, a.length + b.length,
+                "e", 1_700_000_000_000L, "STANDARD",
+                List.of(new SectorRef(ia, a.length), new SectorRef(ib, b.length)), "m".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Optional.empty(), shard.putVersionWithSectors(v, PutCondition.IF_ABSENT, true,
+                List.of(new NewSector(ia, ba), new NewSector(ib, bb))).block(T));
+        assertEquals(0, ba.refCnt(), "the shard released the first buffer");
+        assertEquals(0, bb.refCnt(), "the shard released the second buffer");
+        assertArrayEquals(a, readSector(ia, 0, -1));
+        assertArrayEquals(b, readSector(ib, 0, -1));
+        SectorInfo info = shard.sectorInfo(ia).block(T).orElseThrow();
+        assertTrue(info.committed());
+        assertEquals(crc32c(a), info.crc32c());
+        assertEquals(a.length, info.length());
+        ObjectVersion got = shard.getVersion("small", "k", null).block(T).orElseThrow();
+        assertEquals(v.sectors(), got.sectors());
+        assertEquals(gen, got.generation());
+
+        // a new null version replaces it and frees both sectors
+        ObjectVersion next = putObject("small", "k", ObjectVersion.NULL_VERSION, randomBytes(10, 42), PutCondition.NONE);
+        assertEquals(next.generation(), shard.getVersion("small", "k", null).block(T).orElseThrow().generation());
+        assertEquals(Optional.empty(), shard.sectorInfo(ia).block(T));
+        assertEquals(Optional.empty(), shard.sectorInfo(ib).block(T));
+    }
+
+    @Test
+    void putVersionWithSectorsWhoseConditionFailsLeavesNoSector() {
+        bucket("cond");
+        putObject("cond", "k", "v1", randomBytes(10, 43), PutCondition.NONE);
+        SectorId id = SectorId.random();
+        ByteBuf buf = Unpooled.copiedBuffer(randomBytes(2000, 44));
+        ObjectVersion v = version("cond", "k", "v2", id, 2000, "e2");
+        ShardException e = failure(shard.putVersionWithSectors(v, PutCondition.IF_ABSENT, false,
+                List.of(new NewSector(id, buf))));
+        assertEquals(Code.PRECONDITION_FAILED, e.code());
+        assertEquals(0, buf.refCnt());
+        assertEquals(Optional.empty(), shard.sectorInfo(id).block(T));
+        assertEquals("v1", shard.getVersion("cond", "k", null).block(T).orElseThrow().versionId());
+    }
+
+    @Test
+    void putVersionWithSectorsInAMissingBucketFailsNoSuchBucket() {
+        SectorId id = SectorId.random();
+        ByteBuf buf = Unpooled.copiedBuffer(randomBytes(300, 45));
+        ObjectVersion v = new ObjectVersion("nobucket", "k", "v1", 1, false, 300, "e", 1_700_000_000_000L,
+                "STANDARD", List.of(new SectorRef(id, 300)), "m".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Code.NO_SUCH_BUCKET, failure(shard.putVersionWithSectors(v, PutCondition.NONE, false,
+                List.of(new NewSector(id, buf)))).code());
+        assertEquals(0, buf.refCnt());
+        assertEquals(Optional.empty(), shard.sectorInfo(id).block(T));
+    }
 
     @Test
     void putVersionThenGetReturnsIt() {

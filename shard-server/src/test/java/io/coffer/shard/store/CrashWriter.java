@@ -1,12 +1,14 @@
 package io.coffer.shard.store;
 
 import io.coffer.shard.api.BucketInfo;
+import io.coffer.shard.api.NewSector;
 import io.coffer.shard.api.ObjectVersion;
 import io.coffer.shard.api.PutCondition;
 import io.coffer.shard.api.SectorId;
 import io.coffer.shard.api.SectorRef;
 import io.coffer.shard.api.ShardException;
 import io.coffer.shard.volume.FsyncPolicy;
+import io.netty.buffer.Unpooled;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,8 +43,16 @@ public final class CrashWriter {
                     }
                     byte[] bytes = content(n);
                     SectorId id = sectorId(n);
-                    Mono<?> put = store.putSector(id, bytes.length, StoreFixture.body(bytes, 8192));
-                    if (n % 5 != 0) {
+                    Mono<?> put;
+                    if (n % 5 == 1) {
+                        // the small-object way: sector and version in one group-commit request
+                        put = store.putVersionWithSectors(new ObjectVersion("crash", "k" + n, "v" + n, n, false,
+                                bytes.length, "e" + n, n, null, List.of(new SectorRef(id, bytes.length)), null),
+                                PutCondition.NONE, false, List.of(new NewSector(id, Unpooled.wrappedBuffer(bytes))));
+                    } else {
+                        put = store.putSector(id, bytes.length, StoreFixture.body(bytes, 8192));
+                    }
+                    if (n % 5 > 1) {
                         // every fifth object stays an orphan sector: a crash must leave it temporary
                         put = put.then(store.putVersion(new ObjectVersion("crash", "k" + n, "v" + n, n, false,
                                 bytes.length, "e" + n, n, null, List.of(new SectorRef(id, bytes.length)), null),

@@ -520,6 +520,107 @@ class ShardStoreTest {
 
     @ParameterizedTest
     @EnumSource(FsyncPolicy.class)
+    void smallObjectsCommitTheirSectorAndVersionInOneRequestUnderEveryFsyncPolicy(FsyncPolicy policy) {
+        store.close();
+        store = ShardStore.open(dir, ShardConfig.forTests().withFsyncPolicy(policy));
+        store.createBucket(bucket("small")).block(TIMEOUT);
+        long commitsBefore = store.committer().commits();
+        int n = 64;
+        List<byte[]> contents = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            contents.add(randomBytes(1 + i * 97));
+        }
+        List<ObjectVersion> versions = Flux.range(0, n)
+                .flatMap(i -> {
+                    SectorId id = SectorId.random();
+                    byte[] bytes = contents.get(i);
+                    ObjectVersion v = version("small", "k" + i, ObjectVersion.NULL_VERSION, i + 1,
+                            new SectorRef(id, bytes.length));
+                    return store.putVersionWithSectors(v, PutCondition.IF_ABSENT, true,
+                            List.of(new io.coffer.shard.api.NewSector(id, Unpooled.copiedBuffer(bytes)))).thenReturn(v);
+                }, 16)
+                .collectList().block(TIMEOUT);
+        // one group-commit request per object (putSector then putVersion take two)
+        assertEquals(n, store.committer().commits() - commitsBefore);
+        if (policy != FsyncPolicy.NONE) {
+            assertTrue(store.committer().volumeSyncs() >= 1);
+            assertTrue(store.committer().metadataSyncs() >= 1);
+        }
+        long used = 0;
+        for (ObjectVersion v : versions) {
+            int i = Integer.parseInt(v.key().substring(1));
+            SectorRef ref = v.sectors().get(0);
+            assertArrayEquals(contents.get(i), read(store, ref.id(), 0, -1));
+            assertTrue(store.sectorInfo(ref.id()).block(TIMEOUT).orElseThrow().committed());
+            used += ExtentAllocator.reserved(ref.length());
+        }
+        ShardStats stats = store.stats().block(TIMEOUT);
+        assertEquals(n, stats.objects());
+        assertEquals(0, stats.temporarySectors());
+        assertEquals(used, stats.bytesUsed());
+
+        // reopened (allocation rebuilt from the records, index from LMDB): the same bytes
+        store.close();
+        store = ShardStore.open(dir, ShardConfig.forTests().withFsyncPolicy(policy));
+        assertEquals(used, store.stats().block(TIMEOUT).bytesUsed());
+        for (ObjectVersion v : versions) {
+            int i = Integer.parseInt(v.key().substring(1));
+            assertArrayEquals(contents.get(i), read(store, v.sectors().get(0).id(), 0, -1));
+        }
+    }
+
+    @Test
+    void aFailedSmallObjectCommitGivesItsExtentBack() {
+        putSector(store, SectorId.random(), randomBytes(10)); // something else in the volume
+        long used = store.stats().block(TIMEOUT).bytesUsed();
+        store.putVersion(version("b", "taken", "v1", 1), PutCondition.NONE, false).block(TIMEOUT);
+
+        // the condition fails: nothing recorded, the extent free again
+        SectorId id = SectorId.random();
+        ByteBuf buf = Unpooled.copiedBuffer(randomBytes(5000));
+        assertCode(Code.PRECONDITION_FAILED, () -> store.putVersionWithSectors(
+                version("b", "taken", "v2", 2, new SectorRef(id, 5000)), PutCondition.IF_ABSENT, false,
+                List.of(new io.coffer.shard.api.NewSector(id, buf))).block(TIMEOUT));
+        assertEquals(0, buf.refCnt());
+        assertEquals(Optional.empty(), store.sectorInfo(id).block(TIMEOUT));
+        assertEquals(used, store.stats().block(TIMEOUT).bytesUsed());
+
+        // a sector the version does not reference is refused before anything is written
+        SectorId stray = SectorId.random();
+        ByteBuf strayBuf = Unpooled.copiedBuffer(randomBytes(100));
+        assertCode(Code.INVALID_ARGUMENT, () -> store.putVersionWithSectors(version("b", "other", "v1", 3),
+                PutCondition.NONE, false, List.of(new io.coffer.shard.api.NewSector(stray, strayBuf))).block(TIMEOUT));
+        assertEquals(0, strayBuf.refCnt());
+        assertEquals(Optional.empty(), store.sectorInfo(stray).block(TIMEOUT));
+        assertEquals(Optional.empty(), store.getVersion("b", "other", null).block(TIMEOUT));
+        assertEquals(used, store.stats().block(TIMEOUT).bytesUsed());
+
+        // a closed store refuses, and still releases the buffer
+        store.close();
+        ByteBuf late = Unpooled.copiedBuffer(randomBytes(10));
+        SectorId lateId = SectorId.random();
+        assertCode(Code.UNAVAILABLE, () -> store.putVersionWithSectors(version("b", "late", "v1", 4,
+                new SectorRef(lateId, 10)), PutCondition.NONE, false,
+                List.of(new io.coffer.shard.api.NewSector(lateId, late))).block(TIMEOUT));
+        assertEquals(0, late.refCnt());
+        store = null;
+    }
+
+    @Test
+    void aSmallObjectCommitOfAnAlreadyStoredSectorKeepsTheStoredOne() {
+        byte[] bytes = randomBytes(3000);
+        SectorId id = SectorId.random();
+        putSector(store, id, bytes); // a retry: the sector went in, the version did not
+        long used = store.stats().block(TIMEOUT).bytesUsed();
+        store.putVersionWithSectors(version("b", "k", "v1", 1, new SectorRef(id, bytes.length)), PutCondition.NONE,
+                false, List.of(new io.coffer.shard.api.NewSector(id, Unpooled.copiedBuffer(bytes)))).block(TIMEOUT);
+        assertTrue(store.sectorInfo(id).block(TIMEOUT).orElseThrow().committed());
+        assertEquals(used, store.stats().block(TIMEOUT).bytesUsed(), "the second extent was given back");
+        assertArrayEquals(bytes, read(store, id, 0, -1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FsyncPolicy.class)
     void concurrentPutsAreDurableUnderEveryFsyncPolicy(FsyncPolicy policy) {
         store.close();
         store = ShardStore.open(dir, ShardConfig.forTests().withFsyncPolicy(policy));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coffer.shard.api.NewSector;
 import io.coffer.shard.api.ObjectVersion;
 import io.coffer.shard.api.PutCondition;
 import io.coffer.shard.api.SectorId;
@@ -110,18 +111,25 @@ class SmallObjectSpaceTest {
         }
     }
 
+    /**
+     * Even objects the way the gateway stores a small object (sector and version in one request),
+     * odd ones sector first, then version (a multipart part's way): both must pack alike.
+     */
     private static void write(ShardStore store, int from, int count, byte[] content, byte[] manifest) {
         Flux.range(from, count)
                 .flatMap(i -> {
                     SectorId id = SectorId.random();
                     byte[] bytes = content.clone();
                     stamp(bytes, i);
+                    ObjectVersion v = new ObjectVersion("small", key(i), ObjectVersion.NULL_VERSION, i + 1L, false,
+                            OBJECT_BYTES, "0123456789abcdef0123456789abcdef", 1_700_000_000_000L + i, null,
+                            List.of(new SectorRef(id, SECTOR_BYTES)), manifest);
+                    if (i % 2 == 0) {
+                        return store.putVersionWithSectors(v, PutCondition.NONE, false,
+                                List.of(new NewSector(id, Unpooled.wrappedBuffer(bytes))));
+                    }
                     return store.putSector(id, SECTOR_BYTES, Mono.fromSupplier(() -> Unpooled.wrappedBuffer(bytes)))
-                            .flatMap(info -> store.putVersion(new ObjectVersion("small", key(i),
-                                            ObjectVersion.NULL_VERSION, i + 1L, false, OBJECT_BYTES,
-                                            "0123456789abcdef0123456789abcdef", 1_700_000_000_000L + i, null,
-                                            List.of(new SectorRef(id, SECTOR_BYTES)), manifest),
-                                    PutCondition.NONE, false));
+                            .flatMap(info -> store.putVersion(v, PutCondition.NONE, false));
                 }, 32)
                 .blockLast(LONG);
     }

@@ -332,6 +332,68 @@ class GroupCommitterTest {
         }
     }
 
+    @Test
+    void prewritesRunOnTheCommitThreadBeforeTheirBatchFsyncsTheVolumesTheyDirtied() {
+        try (MetaStore meta = MetaStore.open(dataDir.resolve("meta"), 1L << 20, 1L << 30);
+             GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            Volume v = volumes.volume(0);
+            c.registerMetadataSync(meta::sync);
+            c.registerTransactions(meta.env()::writeBatch);
+            List<String> prewriteThreads = new CopyOnWriteArrayList<>();
+            List<Long> fsyncsBeforeWrite = new CopyOnWriteArrayList<>();
+            List<Long> fsyncsBeforeWork = new CopyOnWriteArrayList<>();
+            int n = 50;
+            List<Boolean> results = Flux.range(0, n)
+                    .flatMap(i -> {
+                        long[] seen = new long[1];
+                        return c.transact(() -> {
+                            prewriteThreads.add(Thread.currentThread().getName());
+                            seen[0] = v.forceCount();
+                            fsyncsBeforeWrite.add(seen[0]);
+                            dirty(v, i);
+                            return Set.of(0);
+                        }, () -> {
+                            fsyncsBeforeWork.add(v.forceCount() - seen[0]);
+                            return meta.controlPutIfAbsent("p" + i, new byte[] {i.byteValue()});
+                        }, true);
+                    }, n)
+                    .collectList().block(Duration.ofSeconds(30));
+            assertEquals(n, results.size());
+            assertTrue(prewriteThreads.stream().allMatch("coffer-group-commit"::equals), prewriteThreads.toString());
+            // every request's work ran after at least one fsync of the volume its prewrite dirtied
+            assertTrue(fsyncsBeforeWork.stream().allMatch(d -> d >= 1), fsyncsBeforeWork.toString());
+            assertTrue(c.batches() <= n);
+            for (int i = 0; i < n; i += 7) {
+                assertEquals((byte) i, meta.controlGet("p" + i).orElseThrow()[0]);
+            }
+        }
+    }
+
+    @Test
+    void aFailingPrewriteFailsOnlyItsRequestAndSkipsItsWork() {
+        for (FsyncPolicy policy : FsyncPolicy.values()) {
+            try (MetaStore meta = MetaStore.open(dataDir.resolve("meta-" + policy), 1L << 20, 1L << 30);
+                 GroupCommitter c = new GroupCommitter(volumes, policy, io)) {
+                c.registerMetadataSync(meta::sync);
+                c.registerTransactions(meta.env()::writeBatch);
+                AtomicInteger ran = new AtomicInteger();
+                Mono<Boolean> failing = c.transact(() -> {
+                    throw new ShardException(ShardException.Code.NO_SPACE, "disk full");
+                }, () -> {
+                    ran.incrementAndGet();
+                    return meta.controlPutIfAbsent("never", new byte[] {1});
+                }, true);
+                Mono<Boolean> fine = c.transact(() -> Set.of(0), () -> meta.controlPutIfAbsent("fine", new byte[] {2}), true);
+                ShardException e = assertThrows(ShardException.class, () -> failing.block(Duration.ofSeconds(10)));
+                assertEquals(ShardException.Code.NO_SPACE, e.code(), policy.toString());
+                assertEquals(Boolean.TRUE, fine.block(Duration.ofSeconds(10)));
+                assertEquals(0, ran.get(), policy.toString());
+                assertTrue(meta.controlGet("never").isEmpty());
+                assertEquals(2, meta.controlGet("fine").orElseThrow()[0]);
+            }
+        }
+    }
+
     private static void dirty(Volume v, int i) {
         ByteBuffer b = ByteBuffer.allocate(4096);
         b.putInt(0, i);
