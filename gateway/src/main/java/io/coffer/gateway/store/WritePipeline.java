@@ -144,7 +144,11 @@ public final class WritePipeline {
                         .flatMap(r -> {
                             SealedPart sealed = new SealedPart(w.length(), r, List.of(new SectorRef(id, sectorLength)));
                             return commitWith(manifest(w, sealed, contentId, wrapped), w.versioned(), v -> {
-                                handed.set(true);
+                                // one owner for the buffer: this hand-off or the release below, never both
+                                // (a cancel may race a continuation that runs on a store thread)
+                                if (!handed.compareAndSet(false, true)) {
+                                    return Mono.error(new IllegalStateException("PUT ended before its commit"));
+                                }
                                 return shard.putVersionWithSectors(v, w.condition(), !w.versioned(),
                                         List.of(new NewSector(id, ciphertext)));
                             });
