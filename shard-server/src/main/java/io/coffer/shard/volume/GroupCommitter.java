@@ -53,6 +53,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>{@link #transact} folds steps 2 to 4 into one request and runs the transaction itself: the batch fsyncs its
  * volumes, runs every request's metadata work in one LMDB write transaction (nested per request, see
  * {@code MetaEnv#writeBatch}), commits it, and then syncs. The store uses it for every metadata mutation.
+ * With a {@link Prewrite} the request also carries step 1 for bytes already in memory (a small object's
+ * sector): the commit thread writes them at the start of the batch, before its volume fsyncs.
  *
  * <p>A failed fsync fails every request of the batch that named that volume (never retried: after a failed
  * fsync Linux may have dropped the dirty pages, so a retry can report success without the data). A failed
