@@ -515,6 +515,10 @@ public final class GroupCommitter implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("write before commit failed: {}", e.toString());
                 error = e;
+            } catch (Error e) {
+                // fail this request, not the commit thread (which every later commit waits for)
+                LOG.error("write before commit failed", e);
+                error = new ShardException(ShardException.Code.INTERNAL, "write before commit failed", e);
             }
         }
 

@@ -394,6 +394,20 @@ class GroupCommitterTest {
         }
     }
 
+    @Test
+    void aPrewriteThatThrowsAnErrorFailsItsRequestAndTheCommitThreadGoesOn() {
+        try (MetaStore meta = MetaStore.open(dataDir.resolve("meta"), 1L << 20, 1L << 30);
+             GroupCommitter c = new GroupCommitter(volumes, FsyncPolicy.GROUP, io)) {
+            c.registerMetadataSync(meta::sync);
+            c.registerTransactions(meta.env()::writeBatch);
+            ShardException e = assertThrows(ShardException.class, () -> c.transact(() -> {
+                throw new AssertionError("boom");
+            }, () -> Boolean.TRUE, true).block(Duration.ofSeconds(10)));
+            assertEquals(ShardException.Code.INTERNAL, e.code());
+            assertEquals(Boolean.TRUE, c.transact(() -> Set.of(0), () -> Boolean.TRUE, true).block(Duration.ofSeconds(10)));
+        }
+    }
+
     private static void dirty(Volume v, int i) {
         ByteBuffer b = ByteBuffer.allocate(4096);
         b.putInt(0, i);
