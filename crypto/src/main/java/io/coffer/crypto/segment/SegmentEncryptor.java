@@ -33,11 +33,16 @@ public final class SegmentEncryptor {
     }
 
     /**
-     * Staging buffers from the default allocator, sealed segments from {@link GcmOutputs} (a staged segment
-     * and its output in one pooled chunk array would make JDK 17's GCM encrypt through a fresh copy).
+     * Staging buffers and sealed segments on recycled arrays of their own ({@link SegmentArrays}): a staged
+     * segment and its output in one pooled chunk array would make JDK 17's GCM encrypt through a fresh copy,
+     * and the default allocator's heap chunks are humongous objects to G1.
      */
     public SegmentEncryptor(SegmentLayout layout) {
-        this(layout, ByteBufAllocator.DEFAULT, GcmOutputs.POOL);
+        this(layout, SegmentArrays.forLayout(layout));
+    }
+
+    private SegmentEncryptor(SegmentLayout layout, SegmentArrays arrays) {
+        this(layout, arrays, arrays);
     }
 
     private SegmentEncryptor(SegmentLayout layout, ByteBufAllocator allocator, ByteBufAllocator sealed) {
@@ -105,7 +110,7 @@ public final class SegmentEncryptor {
                         continue;
                     }
                     if (pending == null) {
-                        pending = allocator.heapBuffer(segmentSize, segmentSize);
+                        pending = allocator.heapBuffer(segmentSize);
                     }
                     pending.writeBytes(in, Math.min(segmentSize - held, in.readableBytes()));
                 }
