@@ -25,8 +25,8 @@ import java.util.concurrent.BlockingQueue;
  * or with a smaller maximum capacity, get plain unpooled buffers.
  */
 final class SegmentArrays extends AbstractByteBufAllocator {
-    /** Arrays kept for reuse: 16 MiB of 64 KiB segments, what a dozen uploads have in flight. */
-    static final int MAX_FREE = 256;
+    /** Bytes of arrays kept for reuse: 256 segments of 64 KiB, what a dozen uploads have in flight. */
+    static final int MAX_FREE_BYTES = 16 << 20;
 
     private final int arrayLength;
     private final BlockingQueue<byte[]> free;
@@ -39,7 +39,8 @@ final class SegmentArrays extends AbstractByteBufAllocator {
 
     /** Arrays of one stored segment of {@code layout}: a staged segment or a sealed one fits. */
     static SegmentArrays forLayout(SegmentLayout layout) {
-        return new SegmentArrays(layout.storedSegmentSize(), MAX_FREE);
+        int length = layout.storedSegmentSize();
+        return new SegmentArrays(length, Math.max(1, MAX_FREE_BYTES / length));
     }
 
     /** Arrays on the free list now (tests). */

@@ -67,6 +67,23 @@ class SegmentArraysTest {
     }
 
     @Test
+    void theFreeListHoldsAtMostSixteenMebibytesWhateverTheSegmentSize() {
+        for (int segment : new int[] {SegmentLayout.DEFAULT_SEGMENT_SIZE, 1 << 20, SegmentLayout.MAX_SEGMENT_SIZE}) {
+            SegmentLayout layout = new SegmentLayout(segment);
+            SegmentArrays arrays = SegmentArrays.forLayout(layout);
+            int expected = Math.max(1, SegmentArrays.MAX_FREE_BYTES / layout.storedSegmentSize());
+            List<ByteBuf> live = new ArrayList<>();
+            for (int i = 0; i < expected + 2; i++) {
+                live.add(arrays.heapBuffer(segment));
+            }
+            live.forEach(ByteBuf::release);
+            assertEquals(expected, arrays.freeArrays(), segment + "-byte segments");
+            assertTrue((long) expected * layout.storedSegmentSize() <= SegmentArrays.MAX_FREE_BYTES
+                    || expected == 1, segment + "-byte segments");
+        }
+    }
+
+    @Test
     void otherSizesAreNeitherTakenFromNorGivenToTheList() {
         SegmentArrays arrays = new SegmentArrays(LENGTH, 4);
         ByteBuf big = arrays.heapBuffer(LENGTH + 1);
