@@ -25,7 +25,7 @@ import java.util.concurrent.BlockingQueue;
  * or with a smaller maximum capacity, get plain unpooled buffers.
  */
 final class SegmentArrays extends AbstractByteBufAllocator {
-    /** Bytes of arrays kept for reuse: 256 segments of 64 KiB, what a dozen uploads have in flight. */
+    /** Bytes of arrays kept for reuse: 255 segments of 64 KiB + tag, what a dozen uploads have in flight. */
     static final int MAX_FREE_BYTES = 16 << 20;
 
     private final int arrayLength;
