@@ -346,12 +346,15 @@ def main():
     rows, notes = main_table(runs, limits, have_coffer)
     out += rows
     out.append("")
-    rss = [f"{srv} {machine[srv + '_peak_rss_mib']} MiB" for srv in SERVERS if srv + "_peak_rss_mib" in machine]
+    rss = [f"{srv} {machine[srv + '_peak_rss_mib']} MiB"
+           + (f" ({machine[srv + '_rss_file_mib']} MiB of file pages at the end)" if srv + "_rss_file_mib" in machine else "")
+           for srv in SERVERS if srv + "_peak_rss_mib" in machine]
     if rss:
         out.append("Peak resident memory of each server over all its workloads (VmHWM): " + ", ".join(rss)
                    + ". Coffer's target: heap + direct memory <= 512 MiB with 32 concurrent 64 MiB PUTs and "
-                   "GETs under `-Xmx256m` (RSS also counts metaspace, code cache and thread stacks, so it is an "
-                   "upper bound).")
+                   "GETs under `-Xmx256m` (RSS also counts metaspace, code cache, thread stacks and the file pages "
+                   "mapped into the process, which for Coffer include the volume bytes its GETs read through a "
+                   "mapping: page cache, shared and reclaimable; so RSS is an upper bound).")
         out.append("")
     if "coffer_heap_direct_peak_mib" in machine:
         peak = int(machine["coffer_heap_direct_peak_mib"])

@@ -165,6 +165,10 @@ record_peak_rss() {
   local kib
   kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
   [ -n "$kib" ] && echo "${label}_peak_rss_mib=$((kib / 1024))" >> "$RESULTS/machine.txt"
+  # file pages mapped into the process (Coffer reads cached volume bytes through a mapping): page cache
+  # the kernel may take back, counted in RSS all the same
+  kib=$(awk '/RssFile/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+  [ -n "$kib" ] && echo "${label}_rss_file_mib=$((kib / 1024))" >> "$RESULTS/machine.txt"
   return 0
 }
 

@@ -142,6 +142,13 @@ public final class SegmentDecryptor {
             } catch (RuntimeException e) {
                 out.releaseAll();
                 throw e;
+            } catch (InternalError e) {
+                // input mapped from a file that shrank under it (the shard's cached reads are views of the mapped
+                // page cache): the JVM turns the SIGBUS into this error, which Reactor would treat as fatal and
+                // never deliver, leaving the GET hanging. The stored bytes are gone: an integrity failure.
+                out.releaseAll();
+                throw new IntegrityException(IntegrityException.Kind.TAMPERED_SEGMENT,
+                        "stored segment " + index + " unreadable: " + e.getMessage(), e);
             } finally {
                 // when this throws, Reactor discards the input itself (our discard hook releases it)
                 if (consumed) {
@@ -216,7 +223,7 @@ public final class SegmentDecryptor {
                     plain.release();
                 }
                 return storedBytes;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | InternalError e) {
                 plain.release();
                 throw e;
             }

@@ -7,11 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.coffer.crypto.IntegrityException;
 import io.coffer.crypto.IntegrityException.Kind;
 import io.coffer.crypto.key.DataKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
 
 /** Every way an untrusted shard can change stored bytes fails with the right typed error. */
 class SegmentTamperTest {
@@ -65,6 +74,24 @@ class SegmentTamperTest {
         System.arraycopy(stored, s, t, 0, s);
         expect(Kind.TAMPERED_SEGMENT, () -> decryptWhole(t, plain.length));
         st.alloc.assertAllReleased();
+    }
+
+    @Test
+    void storedBytesThatVanishUnderAMappedReadAreTamperedSegment(@TempDir Path dir) throws IOException {
+        // the shard hands cached sector bytes over as views of the mapped page cache; a volume file cut
+        // short under them makes the first touch a SIGBUS, which must end the read as an integrity error
+        SegmentStreams big = new SegmentStreams(64 * 1024, true);
+        byte[] p = bytes(200_000);
+        byte[] s = big.encrypt(p, key, cid, 1);
+        Path file = dir.resolve("volume");
+        Files.write(file, s);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuf mapped = Unpooled.wrappedBuffer(ch.map(FileChannel.MapMode.READ_ONLY, 0, s.length));
+            ch.truncate(0);
+            expect(Kind.TAMPERED_SEGMENT, () -> SegmentStreams.drain(big.decryptor.decrypt(Flux.just(mapped), key,
+                    cid, 1, p.length, big.layout.whole(p.length))));
+        }
+        big.alloc.assertAllReleased();
     }
 
     @Test

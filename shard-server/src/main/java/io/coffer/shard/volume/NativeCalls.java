@@ -8,8 +8,9 @@ import java.util.Locale;
 
 /**
  * Binds libc functions through jnr-ffi (on the class path already for lmdbjava) for the few Linux calls Java does
- * not offer: {@code fallocate} ({@link Preallocation}) and {@code preadv2} ({@link CachedReads}). Each caller
- * binds its own interface, so a libc that lacks one function does not cost the other.
+ * not offer: {@code fallocate} ({@link Preallocation}), {@code preadv2} ({@link CachedReads}) and {@code mincore}
+ * ({@link MappedReads}). Each caller binds its own interface, so a libc that lacks one function does not cost
+ * the others.
  */
 final class NativeCalls {
     private static final Logger LOG = LoggerFactory.getLogger(NativeCalls.class);

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 import java.util.concurrent.atomic.LongAdder;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 import io.netty.util.ReferenceCountUtil;
@@ -17,7 +18,8 @@ import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 
 /**
- * Reads sector bytes: as a demand-driven stream of pooled direct buffers, or as a zero-copy {@link FileRegion}
+ * Reads sector bytes: as a demand-driven stream of direct buffers (views of the mapped page cache, or pooled
+ * copies), or as a zero-copy {@link FileRegion}
  * for sendfile when no transformation (TLS, compression) sits between the file and the socket.
  */
 public final class SectorReader {
@@ -36,6 +38,7 @@ public final class SectorReader {
     private final Scheduler io;
     private final int chunk;
     private final LongAdder cachedReads = new LongAdder();
+    private final LongAdder mappedReads = new LongAdder();
 
     public SectorReader(VolumeSet volumes, Scheduler io) {
         this(volumes, io, DEFAULT_CHUNK);
@@ -54,8 +57,9 @@ public final class SectorReader {
      * Streams bytes {@code [offset, offset + length)} of the sector. Reads run on the I/O scheduler, one chunk
      * per unit of demand (at most {@link #READ_AHEAD} chunks in flight); every emitted buffer belongs to the
      * subscriber, and buffers dropped by cancellation are released here. Chunks whose bytes are all in the page
-     * cache are read on the subscribing thread instead, without waiting for the disk ({@link Volume#readIfCached}):
-     * a GET of cached bytes then costs no thread hand-off.
+     * cache are read on the subscribing thread instead, without waiting for the disk: as read-only views of the
+     * mapped page cache ({@link Volume#sliceIfCached}), else copied ({@link Volume#readIfCached}). A GET of cached
+     * bytes then costs no thread hand-off, and a large one no copy before it is decrypted.
      *
      * @return an error {@code ShardException(INVALID_ARGUMENT)} if the range is outside the sector
      */
@@ -98,6 +102,18 @@ public final class SectorReader {
         } catch (RuntimeException e) {
             return null; // the scheduled read reports it
         }
+        try {
+            ByteBuffer mapped = volume.sliceIfCached(start, n);
+            if (mapped != null) {
+                // the page cache itself, read-only: the reader (a GET's decryptor) reads it once, so a copy
+                // into a buffer of our own would only cost CPU (see MappedReads)
+                cachedReads.increment();
+                mappedReads.increment();
+                return Unpooled.wrappedBuffer(mapped);
+            }
+        } catch (RuntimeException e) {
+            return null; // the scheduled read reports whatever is wrong with this range
+        }
         ByteBuf buf = alloc.directBuffer(n, n);
         try {
             long address = buf.hasMemoryAddress() ? buf.memoryAddress() + buf.writerIndex()
@@ -118,6 +134,11 @@ public final class SectorReader {
     /** Chunks read from the page cache on the caller's thread (tests and stats). */
     public long cachedReads() {
         return cachedReads.sum();
+    }
+
+    /** Of {@link #cachedReads()}, those answered with a view of the mapped page cache instead of a copy. */
+    public long mappedReads() {
+        return mappedReads.sum();
     }
 
     /** Reads chunk by chunk on the I/O scheduler. */

@@ -59,6 +59,8 @@ public final class Volume implements AutoCloseable {
     private final Object cachedReadsLock = new Object();
     private volatile CachedReads.Fd cachedReads;
     private volatile boolean cachedReadsOpened;
+    /** Cached bytes as slices of a read-only mapping, for readers that only read them once (a GET's decryptor). */
+    private final MappedReads mappedReads;
     private boolean closed;
     private volatile long capacity;
     private volatile VolumeState state;
@@ -68,6 +70,7 @@ public final class Volume implements AutoCloseable {
         this.index = index;
         this.path = path;
         this.channel = uninterruptible(channel);
+        this.mappedReads = new MappedReads(this.channel);
         this.capacity = capacity;
         this.state = state;
     }
@@ -249,6 +252,17 @@ public final class Volume implements AutoCloseable {
         return fd != null && fd.read(address, length, position);
     }
 
+    /**
+     * A read-only view of {@code length} bytes at {@code position}, straight from the page cache (a mapping of
+     * the file, see {@link MappedReads}), if the page cache holds all of them; null on a miss or where that is not
+     * possible, and the caller then copies them ({@link #readIfCached}) or reads through the I/O scheduler. Never
+     * waits for the disk. The view stays valid after the volume closes.
+     */
+    public ByteBuffer sliceIfCached(long position, int length) {
+        checkRange(position, length);
+        return mappedReads.sliceIfCached(position, length, capacity);
+    }
+
     private CachedReads.Fd cachedReads() {
         if (cachedReadsOpened) {
             return cachedReads; // after close it refuses reads itself
@@ -313,6 +327,7 @@ public final class Volume implements AutoCloseable {
                 cachedReads.close(); // for real once no read is in flight
             }
         }
+        mappedReads.close();
         try {
             channel.close();
         } catch (IOException e) {

@@ -165,6 +165,17 @@ class SectorReaderTest {
     }
 
     @Test
+    void chunksOfCachedBytesAreReadOnlyViewsOfTheMappedPageCache() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MappedReads.available(), "no mincore here; reads copy");
+        List<ByteBuf> chunks = reader.read(extent, 5, 3L * CHUNK + 17, alloc).collectList().block(Duration.ofSeconds(10));
+        assertEquals(4, chunks.size());
+        assertTrue(chunks.stream().allMatch(ByteBuf::isReadOnly), "views, not copies");
+        assertEquals(4, reader.mappedReads());
+        assertEquals(0, alloc.count(), "no buffer of our own was filled");
+        assertArrayEquals(Arrays.copyOfRange(data, 5, 5 + 3 * CHUNK + 17), concatAndRelease(chunks));
+    }
+
+    @Test
     void aChunkMissingFromThePageCacheSendsTheRestOfTheReadToTheScheduler() throws InterruptedException {
         Volume v = volumes.volume(extent.volumeIndex());
         v.force(); // clean pages can be dropped
