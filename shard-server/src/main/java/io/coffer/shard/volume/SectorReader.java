@@ -31,6 +31,8 @@ public final class SectorReader {
      * in four straddled two chunks and was copied into a staging buffer first.
      */
     public static final int DEFAULT_CHUNK = 4 * (64 * 1024 + 16);
+    /** Chunks one view of the mapped page cache may span (views hold no memory of their own). */
+    static final int VIEW_CHUNKS = 4;
     /** Chunks read ahead of the consumer; at most this many chunk buffers are alive per read. */
     static final int READ_AHEAD = 4;
 
@@ -84,35 +86,46 @@ public final class SectorReader {
      */
     private Flux<ByteBuf> cachedThenScheduled(Extent extent, long pos, long end, ByteBufAllocator alloc) {
         return Flux.defer(() -> {
-            int n = (int) Math.min(chunk, end - pos);
-            ByteBuf cached = readIfCached(extent, pos, n, alloc);
+            // a view costs no memory, so it may span several chunks: fewer signals and socket writes per byte
+            int n = (int) Math.min(VIEW_CHUNKS * (long) chunk, end - pos);
+            ByteBuf cached = viewIfCached(extent, pos, n);
+            if (cached == null) {
+                n = (int) Math.min(chunk, end - pos);
+                cached = readIfCached(extent, pos, n, alloc);
+            }
             if (cached == null) {
                 return scheduled(extent, pos, end, alloc);
             }
-            return pos + n == end ? Flux.just(cached)
-                    : Flux.just(cached).concatWith(cachedThenScheduled(extent, pos + n, end, alloc));
+            long next = pos + n;
+            return next == end ? Flux.just(cached)
+                    : Flux.just(cached).concatWith(cachedThenScheduled(extent, next, end, alloc));
         });
     }
 
-    /** The bytes, if the page cache holds them all (no disk wait); null otherwise. */
+    /** A read-only view of the mapped page cache over the bytes, if it holds them all; null otherwise. */
+    private ByteBuf viewIfCached(Extent extent, long start, int n) {
+        try {
+            ByteBuffer mapped = volumes.volume(extent.volumeIndex()).sliceIfCached(start, n);
+            if (mapped == null) {
+                return null;
+            }
+            // the page cache itself: the reader (a GET's decryptor) reads it once, so a copy into a buffer of
+            // our own would only cost CPU (see MappedReads)
+            cachedReads.increment();
+            mappedReads.increment();
+            return Unpooled.wrappedBuffer(mapped);
+        } catch (RuntimeException e) {
+            return null; // the scheduled read reports whatever is wrong with this range
+        }
+    }
+
+    /** A copy of the bytes, if the page cache holds them all (no disk wait); null otherwise. */
     private ByteBuf readIfCached(Extent extent, long start, int n, ByteBufAllocator alloc) {
         Volume volume;
         try {
             volume = volumes.volume(extent.volumeIndex());
         } catch (RuntimeException e) {
             return null; // the scheduled read reports it
-        }
-        try {
-            ByteBuffer mapped = volume.sliceIfCached(start, n);
-            if (mapped != null) {
-                // the page cache itself, read-only: the reader (a GET's decryptor) reads it once, so a copy
-                // into a buffer of our own would only cost CPU (see MappedReads)
-                cachedReads.increment();
-                mappedReads.increment();
-                return Unpooled.wrappedBuffer(mapped);
-            }
-        } catch (RuntimeException e) {
-            return null; // the scheduled read reports whatever is wrong with this range
         }
         ByteBuf buf = alloc.directBuffer(n, n);
         try {
