@@ -53,7 +53,7 @@ final class MappedReads implements AutoCloseable {
     }
 
     private static final LibC LIBC = NativeCalls.libc(LibC.class, "sector reads copy from the page cache");
-    /** Cleared on the first error that says the call cannot work here (ENOSYS, EPERM and the like). */
+    /** Cleared on the first {@code mincore} error of any kind: reads copy from then on. */
     private static volatile boolean enabled = LIBC != null && PlatformDependent.hasUnsafe()
             && !Boolean.getBoolean("coffer.volume.copy-reads");
     /** One residency vector per thread, in native memory. */
