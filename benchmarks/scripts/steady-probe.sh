@@ -29,7 +29,7 @@ cleanup() { for p in $LGP $PID; do kill "$p" 2>/dev/null || true; done; wait 2>/
 trap cleanup EXIT
 COFFER_DATA_DIR=$D/data COFFER_S3_PORT=$PORT COFFER_MANAGEMENT_PORT=$((PORT + 1)) COFFER_BIND_HOST=127.0.0.1 \
 MICRONAUT_SERVER_HOST=127.0.0.1 COFFER_ROOT_ACCESS_KEY=$AK COFFER_ROOT_SECRET_KEY=$SK \
-  java ${COFFER_JAVA_OPTS:--Xmx256m} -jar "$GATEWAY_JAR" > "$D/gateway.log" 2>&1 &
+  java ${COFFER_JAVA_OPTS:--Xmx256m} -jar "$GATEWAY_JAR" > "${GATEWAY_LOG:-$D/gateway.log}" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.5; done
 snap() { for t in /proc/$PID/task/*; do echo "$(tr ' ' '_' < "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done; }

@@ -5,6 +5,7 @@ import io.coffer.gateway.config.GatewayConfig;
 import io.coffer.gateway.server.S3Server;
 import io.coffer.gateway.user.UserStore;
 import io.coffer.shard.server.BufferPooling;
+import io.coffer.shard.server.EventLoops;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -22,6 +23,7 @@ public final class GatewayMain {
 
     public static void main(String[] args) {
         BufferPooling.pooledRegardlessOfHeap();
+        EventLoops.onePerCore();
         ApplicationContext ctx = Micronaut.build(args)
                 .mainClass(GatewayMain.class)
                 .environments("gateway")

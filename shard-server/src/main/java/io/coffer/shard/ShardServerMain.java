@@ -1,6 +1,7 @@
 package io.coffer.shard;
 
 import io.coffer.shard.server.BufferPooling;
+import io.coffer.shard.server.EventLoops;
 import io.coffer.shard.server.ShardServerRuntime;
 import io.micronaut.context.ApplicationContext;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ public final class ShardServerMain {
 
     public static void main(String[] args) throws InterruptedException {
         BufferPooling.pooledRegardlessOfHeap();
+        EventLoops.onePerCore();
         ApplicationContext context;
         try {
             context = ApplicationContext.builder().environments(ShardServerRuntime.ENVIRONMENT).args(args).start();
