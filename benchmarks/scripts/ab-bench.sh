@@ -13,7 +13,8 @@
 #        benchmarks/scripts/ab-bench.sh /tmp/base/gateway/target/coffer-gateway.jar \
 #            gateway/target/coffer-gateway.jar get-4k-c16,get-1m-c8
 # environment: COFFER_JAVA_OPTS (-Xmx256m), A_JAVA_OPTS and B_JAVA_OPTS (default COFFER_JAVA_OPTS: one
-#   jar against itself with different JVM options), A_PORT (9200), B_PORT (9300), LIST_KEYS (2000)
+#   jar against itself with different JVM options), A_JAVA and B_JAVA (the java launcher of each, default
+#   java: one jar on two JDKs), A_PORT (9200), B_PORT (9300), LIST_KEYS (2000)
 # Everything listens on 127.0.0.1 and is stopped on exit; every wait is bounded.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,18 +33,18 @@ D=$(mktemp -d /tmp/coffer-ab.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$D"; }
 trap cleanup EXIT
-start() { # start LABEL JAR PORT OPTS: prints the pid
+start() { # start LABEL JAR PORT OPTS JAVA: prints the pid
   mkdir -p "$D/$1"
   COFFER_DATA_DIR=$D/$1/data COFFER_S3_PORT=$3 COFFER_MANAGEMENT_PORT=$(($3 + 1)) COFFER_BIND_HOST=127.0.0.1 \
   MICRONAUT_SERVER_HOST=127.0.0.1 COFFER_ROOT_ACCESS_KEY=$AK COFFER_ROOT_SECRET_KEY=$SK \
-    java $4 -jar "$2" > "$D/$1/gateway.log" 2>&1 &
+    "$5" $4 -jar "$2" > "$D/$1/gateway.log" 2>&1 &
   echo $!
 }
 A_PORT=${A_PORT:-9200}
 B_PORT=${B_PORT:-9300}
 OPTS=${COFFER_JAVA_OPTS:--Xmx256m}
-A_PID=$(start a "$A_JAR" "$A_PORT" "${A_JAVA_OPTS:-$OPTS}"); PIDS+=("$A_PID")
-B_PID=$(start b "$B_JAR" "$B_PORT" "${B_JAVA_OPTS:-$OPTS}"); PIDS+=("$B_PID")
+A_PID=$(start a "$A_JAR" "$A_PORT" "${A_JAVA_OPTS:-$OPTS}" "${A_JAVA:-java}"); PIDS+=("$A_PID")
+B_PID=$(start b "$B_JAR" "$B_PORT" "${B_JAVA_OPTS:-$OPTS}" "${B_JAVA:-java}"); PIDS+=("$B_PID")
 for port in "$A_PORT" "$B_PORT"; do
   for _ in $(seq 1 240); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
 done

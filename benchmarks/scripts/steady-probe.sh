@@ -9,7 +9,7 @@
 #
 # usage: benchmarks/scripts/steady-probe.sh WORKLOAD [duration 10s] [warm-pass 60s]
 # environment: COFFER_PORT (9400), COFFER_JAVA_OPTS (-Xmx256m), LIST_KEYS (2000),
-#   ASPROF, PROFILE_OUT (steady-probe.collapsed)
+#   ASPROF, PROFILE_OUT (steady-probe.collapsed), GATEWAY_LOG (kept there; default: removed on exit)
 # Everything listens on 127.0.0.1 and is stopped on exit; every wait is bounded.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
