@@ -6,6 +6,7 @@ import io.coffer.gateway.server.S3Server;
 import io.coffer.gateway.user.UserStore;
 import io.coffer.shard.server.BufferPooling;
 import io.coffer.shard.server.EventLoops;
+import io.coffer.shard.server.NettyUnsafeCheck;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -30,6 +31,10 @@ public final class GatewayMain {
                 .banner(false)
                 .start();
         printBanner(ctx, System.out);
+        String unsafe = NettyUnsafeCheck.advice();
+        if (unsafe != null) {
+            LoggerFactory.getLogger(GatewayMain.class).warn(unsafe);
+        }
         warmUpCrypto();
     }
 

@@ -2,9 +2,11 @@ package io.coffer.shard;
 
 import io.coffer.shard.server.BufferPooling;
 import io.coffer.shard.server.EventLoops;
+import io.coffer.shard.server.NettyUnsafeCheck;
 import io.coffer.shard.server.ShardServerRuntime;
 import io.micronaut.context.ApplicationContext;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a shard server: a Micronaut context in the "shard" environment, whose eager
@@ -26,6 +28,10 @@ public final class ShardServerMain {
             e.printStackTrace();
             System.exit(1);
             return;
+        }
+        String unsafe = NettyUnsafeCheck.advice();
+        if (unsafe != null) {
+            LoggerFactory.getLogger(ShardServerMain.class).warn(unsafe);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
