@@ -7,7 +7,7 @@ import io.netty.util.internal.PlatformDependent;
  * unless the JVM is started with {@code --sun-misc-unsafe-memory-access=allow}; it then reads and writes
  * every direct buffer through {@code ByteBuffer} calls. Measured on Temurin 25 against JDK 17, same jar:
  * +50 % gateway CPU per 1 MiB GET, +24 % per HEAD; with the flag Temurin 25 was 6 % under JDK 17 per 1 MiB
- * GET and equal per HEAD (docs/benchmarks.md, "Session 12"). Nothing breaks without it, so this only warns.
+ * GET and equal per HEAD (docs/benchmarks.md, "Session 12 probes"). Nothing breaks without it, so this only warns.
  */
 public final class NettyUnsafeCheck {
     private NettyUnsafeCheck() {
