@@ -31,10 +31,7 @@ public final class GatewayMain {
                 .banner(false)
                 .start();
         printBanner(ctx, System.out);
-        String unsafe = NettyUnsafeCheck.advice();
-        if (unsafe != null) {
-            LoggerFactory.getLogger(GatewayMain.class).warn(unsafe);
-        }
+        NettyUnsafeCheck.warnIfMissing(LoggerFactory.getLogger(GatewayMain.class));
         warmUpCrypto();
     }
 

@@ -29,10 +29,7 @@ public final class ShardServerMain {
             System.exit(1);
             return;
         }
-        String unsafe = NettyUnsafeCheck.advice();
-        if (unsafe != null) {
-            LoggerFactory.getLogger(ShardServerMain.class).warn(unsafe);
-        }
+        NettyUnsafeCheck.warnIfMissing(LoggerFactory.getLogger(ShardServerMain.class));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (context.isRunning()) {

@@ -1,6 +1,7 @@
 package io.coffer.shard.server;
 
 import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
 
 /**
  * Tells the operator when Netty runs without {@code sun.misc.Unsafe}. From Java 25 Netty turns it off
@@ -11,6 +12,14 @@ import io.netty.util.internal.PlatformDependent;
  */
 public final class NettyUnsafeCheck {
     private NettyUnsafeCheck() {
+    }
+
+    /** Logs {@link #advice()} as a warning on {@code log}, if there is one (called once at start). */
+    public static void warnIfMissing(Logger log) {
+        String advice = advice();
+        if (advice != null) {
+            log.warn(advice);
+        }
     }
 
     /** The warning to log, or null when Netty has Unsafe. */
