@@ -4,12 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coffer.shard.api.SectorInfo;
+import io.coffer.shard.api.SectorRef;
+import io.coffer.shard.api.Shard;
+import io.coffer.shard.api.ShardException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 class SectorWriterTest {
     private static Flux<ByteBuf> bufs(int... sizes) {
@@ -48,8 +58,11 @@ class SectorWriterTest {
     void cutRejectsShortAndLongStreams() {
         assertThrows(IllegalStateException.class,
                 () -> SectorWriter.cut(bufs(5), List.of(10L)).doOnNext(p -> p.buf().release()).blockLast());
-        assertThrows(IllegalStateException.class,
-                () -> SectorWriter.cut(bufs(5, 6), List.of(10L)).doOnNext(p -> p.buf().release()).blockLast());
+        List<ByteBuf> sources = new ArrayList<>();
+        assertThrows(IllegalStateException.class, () -> SectorWriter.cut(bufs(5, 6).doOnNext(sources::add), List.of(10L))
+                .doOnNext(p -> p.buf().release()).blockLast());
+        assertEquals(2, sources.size());
+        assertTrue(sources.stream().allMatch(b -> b.refCnt() == 0), "the buffer that overran is released too");
     }
 
     @Test
@@ -59,5 +72,54 @@ class SectorWriterTest {
                 .doOnNext(p -> p.buf().release()).blockLast();
         assertEquals(3, sources.size());
         assertTrue(sources.stream().allMatch(b -> b.refCnt() == 0));
+    }
+
+    /** A shard that only takes sectors: each body's buffer sizes are recorded (then released), or it fails. */
+    private static Shard recordingShard(Map<Long, List<Integer>> sizesBySectorLength, boolean failAfterFirst) {
+        return (Shard) Proxy.newProxyInstance(SectorWriterTest.class.getClassLoader(), new Class<?>[] {Shard.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("putSector")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    long length = (Long) args[1];
+                    @SuppressWarnings("unchecked")
+                    Publisher<ByteBuf> body = (Publisher<ByteBuf>) args[2];
+                    List<Integer> sizes = sizesBySectorLength.computeIfAbsent(length, l -> new CopyOnWriteArrayList<>());
+                    return Flux.from(body)
+                            .concatMap(b -> {
+                                sizes.add(b.readableBytes());
+                                b.release();
+                                return failAfterFirst
+                                        ? Mono.error(new ShardException(ShardException.Code.UNAVAILABLE, "disk gone"))
+                                        : Mono.just(b);
+                            }, 1)
+                            .then(Mono.<SectorInfo>empty());
+                });
+    }
+
+    @Test
+    void piecesReachTheShardFourToABufferAndAreAllReleased() {
+        // 100-byte buffers cut into sectors of 700 and 300 bytes: 7 pieces, then 3
+        List<ByteBuf> sources = new ArrayList<>();
+        Map<Long, List<Integer>> sizes = new ConcurrentHashMap<>();
+        List<SectorRef> refs = SectorWriter.write(recordingShard(sizes, false),
+                bufs(100, 100, 100, 100, 100, 100, 100, 100, 100, 100).doOnNext(sources::add),
+                List.of(700L, 300L), id -> { }).block();
+        assertEquals(2, refs.size());
+        assertEquals(List.of(400, 300), sizes.get(700L), "four pieces per buffer, the rest at the sector's end");
+        assertEquals(List.of(300), sizes.get(300L));
+        assertEquals(10, sources.size());
+        assertTrue(sources.stream().allMatch(b -> b.refCnt() == 0), "every source buffer released");
+    }
+
+    @Test
+    void aShardThatFailsMidSectorLeavesNoBufferUnreleased() {
+        List<ByteBuf> sources = new ArrayList<>();
+        Map<Long, List<Integer>> sizes = new ConcurrentHashMap<>();
+        assertThrows(ShardException.class, () -> SectorWriter.write(recordingShard(sizes, true),
+                bufs(100, 100, 100, 100, 100, 100, 100, 100, 100, 100).doOnNext(sources::add),
+                List.of(700L, 300L), id -> { }).block());
+        assertEquals(List.of(400), sizes.get(700L));
+        assertTrue(sources.stream().allMatch(b -> b.refCnt() == 0), "every buffer taken from the body released");
     }
 }
