@@ -87,11 +87,12 @@ class SectorWriterTest {
                     List<Integer> sizes = sizesBySectorLength.computeIfAbsent(length, l -> new CopyOnWriteArrayList<>());
                     return Flux.from(body)
                             .concatMap(b -> {
-                                sizes.add(b.readableBytes());
+                                int n = b.readableBytes();
+                                sizes.add(n);
                                 b.release();
                                 return failAfterFirst
                                         ? Mono.error(new ShardException(ShardException.Code.UNAVAILABLE, "disk gone"))
-                                        : Mono.just(b);
+                                        : Mono.just(n);
                             }, 1)
                             .then(Mono.<SectorInfo>empty());
                 });
