@@ -17,8 +17,9 @@ import reactor.core.publisher.Mono;
 /**
  * Streams a part's ciphertext into sectors of precomputed lengths, in order.
  * Buffers are sliced (not copied) at sector boundaries. At most {@link #PIECES_IN_FLIGHT} pieces
- * wait between the encryptor and the shard, so a request holds a bounded amount of memory however
- * large the object is.
+ * wait between the encryptor and the sector bodies, which hand them to the shard
+ * {@link #PIECES_PER_WRITE} to a buffer (and the shard's writer queues a few such buffers), so a
+ * request holds a bounded amount of memory however large the object is.
  */
 public final class SectorWriter {
     /** Pieces (normally one ciphertext segment each, 64 KiB) buffered between cut and putSector. */
