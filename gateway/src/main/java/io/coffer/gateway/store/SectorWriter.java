@@ -86,8 +86,7 @@ public final class SectorWriter {
         if (lengths.isEmpty()) {
             return cut(ciphertext, lengths).doOnNext(Piece::release).then(Mono.just(List.of()));
         }
-        // ciphertext still queued in cut when a sector fails is released here (unless a caller does it)
-        return DiscardedBuffers.released(Flux.defer(() -> {
+        return Flux.defer(() -> {
                     AtomicInteger next = new AtomicInteger();
                     return cut(ciphertext, lengths)
                             .windowUntil(Piece::endsSector, false, PIECES_IN_FLIGHT)
@@ -127,7 +126,7 @@ public final class SectorWriter {
                         : Mono.error(new IllegalStateException("wrote " + refs.size() + " of " + lengths.size() + " sectors")))
                 .doOnDiscard(Piece.class, Piece::release)
                 // a window emitted but never subscribed (the stream failed first) still holds pieces
-                .doOnDiscard(Flux.class, SectorWriter::drain));
+                .doOnDiscard(Flux.class, SectorWriter::drain);
     }
 
     /** Releases whatever pieces a window that nobody consumed still holds. */
@@ -141,7 +140,8 @@ public final class SectorWriter {
 
     /**
      * Slices the stream at the sector boundaries given by {@code lengths}. Fails if the stream has
-     * more or fewer bytes than the lengths add up to.
+     * more or fewer bytes than the lengths add up to. Input still queued when the stream fails or
+     * is cancelled is released (unless a caller's hook does it).
      */
     static Flux<Piece> cut(Flux<ByteBuf> in, List<Long> lengths) {
         return DiscardedBuffers.released(Flux.defer(() -> {
